@@ -1,0 +1,32 @@
+package org.steptrace.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = {"Measure performance figures and print them as a table, one per line: name value unit."})
+final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--seconds", defaultValue = "2.0", paramLabel = "S",
+            description = "Measuring time per figure after warm-up (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Override
+    public Integer call() {
+        if (!(seconds > 0)) throw new UserInputException("--seconds must be positive");
+        PrintWriter out = spec.commandLine().getOut();
+        for (org.steptrace.bench.BenchFigure f : new org.steptrace.bench.ProtocolBench(seconds).run()) {
+            out.println(f.format());
+            out.flush();
+        }
+        return 0;
+    }
+}
