@@ -1,0 +1,99 @@
+package org.steptrace.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.steptrace.testing.Fixtures;
+
+class CliTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    }
+
+    private static String dict() {
+        return Fixtures.path("dictionaries/linuxprocess.dict").toString();
+    }
+
+    @Test
+    void decodePrintsTheReferenceDump() {
+        int code = run("decode", "--dictionary", dict(), Fixtures.path("streams/small-print.linuxprocess.bin").toString());
+        assertEquals(0, code, err.toString());
+        assertEquals(Fixtures.text("streams/small-print.linuxprocess.dump.txt"), out.toString().replace(System.lineSeparator(), "\n"));
+        assertEquals("", err.toString());
+    }
+
+    @Test
+    void decodeAcceptsTheZlibDictionaryBlob(@TempDir Path dir) throws IOException {
+        Path blob = dir.resolve("dict.zlib");
+        Files.write(blob, Fixtures.linuxDictionary().identifyBlob().toByteArray());
+        int code = run("decode", "-d", blob.toString(), Fixtures.path("streams/small-print.linuxprocess.bin").toString());
+        assertEquals(0, code, err.toString());
+        assertEquals(1781, out.toString().lines().count());
+    }
+
+    @Test
+    void aCorruptStreamFailsWithItsOffset(@TempDir Path dir) throws IOException {
+        byte[] stream = Fixtures.bytes("streams/small-print.linuxprocess.bin");
+        stream[100] ^= 0x40;
+        Path bad = dir.resolve("bad.bin");
+        Files.write(bad, stream);
+        int code = run("decode", "--dictionary", dict(), bad.toString());
+        assertEquals(2, code);
+        assertTrue(err.toString().matches("(?s)steptrace decode: .*bad\\.bin: corrupt stream at byte offset \\d+: .*"), err.toString());
+        assertEquals(1, err.toString().lines().count(), "one clear line");
+    }
+
+    @Test
+    void lenientDecodingSkipsAndReports(@TempDir Path dir) throws IOException {
+        byte[] stream = Fixtures.bytes("streams/small-print.linuxprocess.bin");
+        stream[100] ^= 0x40;
+        Path bad = dir.resolve("bad.bin");
+        Files.write(bad, stream);
+        int code = run("decode", "--lenient", "--dictionary", dict(), bad.toString());
+        assertEquals(0, code);
+        assertTrue(out.toString().lines().count() > 1700);
+        assertTrue(err.toString().contains("skipped at byte offset"), err.toString());
+        assertTrue(err.toString().contains("1 damaged region(s) skipped"), err.toString());
+    }
+
+    @Test
+    void missingFilesAndBadDictionariesAreNamed(@TempDir Path dir) throws IOException {
+        assertEquals(2, run("decode", "--dictionary", dict(), dir.resolve("nope.bin").toString()));
+        assertTrue(err.toString().contains("nope.bin: no such file"), err.toString());
+        Path badDict = dir.resolve("bad.dict");
+        Files.writeString(badDict, "{\"commands\": [1, 2");
+        assertEquals(2, run("decode", "--dictionary", badDict.toString(), dict()));
+        assertTrue(err.toString().contains("bad.dict: dictionary is not valid JSON at line 1"), err.toString());
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String cmd : new String[] {"decode", "bench"}) {
+            out.getBuffer().setLength(0);
+            assertEquals(0, run(cmd, "--help"));
+            assertTrue(out.toString().startsWith("Usage: steptrace " + cmd), out.toString());
+        }
+        assertEquals(0, run("--help"));
+        assertEquals(2, run("no-such-command"));
+    }
+
+    @Test
+    void benchPrintsOneFigurePerLine() {
+        assertEquals(0, run("bench", "--seconds", "0.05"));
+        var lines = out.toString().lines().toList();
+        assertTrue(lines.size() >= 5, out.toString());
+        for (String line : lines) {
+            assertTrue(line.matches("[a-z0-9_.]+ -?[0-9.]+ \\S+"), line);
+        }
+    }
+}
