@@ -32,6 +32,11 @@ public final class Bytes implements Comparable<Bytes> {
         return data.length == 0 ? EMPTY : new Bytes(data);
     }
 
+    /** The backing array, for readers in this package that never write to it. */
+    byte[] backingArray() {
+        return data;
+    }
+
     public int size() {
         return data.length;
     }

@@ -39,7 +39,8 @@ public final class DataDictionary {
     private final String license;
     private final Map<String, Object> config;
     private final Map<String, Enumeration> enumerations;
-    private final Map<Integer, MessageFormat> byId;
+    /** Formats indexed by id + 4096 (ids span -4096..12287): no boxing on the decode path. */
+    private final MessageFormat[] idTable = new MessageFormat[16384];
     private final Map<String, MessageFormat> commandsByName;
     private final Map<String, MessageFormat> responsesByName;
     private final Map<String, MessageFormat> byFormat;
@@ -67,7 +68,7 @@ public final class DataDictionary {
                 throw new DictionaryFormatException("dictionary lacks '" + fixed + "'");
             }
         }
-        this.byId = Collections.unmodifiableMap(ids);
+        ids.forEach((id, f) -> idTable[id + 4096] = f);
         this.byFormat = Collections.unmodifiableMap(formats);
         this.commandsByName = Collections.unmodifiableMap(commands);
         this.responsesByName = Collections.unmodifiableMap(responses);
@@ -258,7 +259,12 @@ public final class DataDictionary {
     }
 
     public Optional<MessageFormat> byId(int id) {
-        return Optional.ofNullable(byId.get(id));
+        return Optional.ofNullable(formatOrNull(id));
+    }
+
+    /** The format with that id, or null: the allocation-free lookup for hot decode paths. */
+    public MessageFormat formatOrNull(int id) {
+        return id >= -4096 && id < 12288 ? idTable[id + 4096] : null;
     }
 
     /** Looks a format up by its exact text, as a host does before using a command. */

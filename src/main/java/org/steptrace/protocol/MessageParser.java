@@ -13,8 +13,7 @@ public final class MessageParser {
 
     /** Every message of the payload, in order. */
     public List<Message> parse(Bytes payload) {
-        byte[] bytes = payload.toByteArray();
-        PayloadReader reader = new PayloadReader(bytes, 0, bytes.length);
+        PayloadReader reader = new PayloadReader(payload);
         List<Message> out = new ArrayList<>(4);
         while (reader.hasRemaining()) {
             out.add(next(reader));
@@ -26,7 +25,8 @@ public final class MessageParser {
     public Message next(PayloadReader reader) {
         int at = reader.position();
         int id = reader.readVlq();
-        MessageFormat f = dictionary.byId(id).orElseThrow(() -> new MalformedPayloadException("unknown message id " + id, at));
+        MessageFormat f = dictionary.formatOrNull(id);
+        if (f == null) throw new MalformedPayloadException("unknown message id " + id, at);
         try {
             return f.decode(reader);
         } catch (MalformedPayloadException e) {

@@ -15,7 +15,7 @@ public final class PayloadReader {
     }
 
     public PayloadReader(Bytes payload) {
-        this(payload.toByteArray(), 0, payload.size());
+        this(payload.backingArray(), 0, payload.size());
     }
 
     public boolean hasRemaining() {
