@@ -80,6 +80,11 @@ final class VirtualHost {
         host.queue(w.toByteArray());
     }
 
+    /** Queues raw message bytes, for what no format allows. */
+    void sendRaw(byte[] message) {
+        host.queue(message);
+    }
+
     /** Sends a query and runs until its answer arrives (at most 5 s). */
     Message query(String command, Predicate<Message> matches) {
         PayloadWriter w = new PayloadWriter();
