@@ -14,8 +14,8 @@ public interface PinIo {
     /** The firmware drives an output pin to {@code level} at {@code tick}. */
     void writeDigital(int pin, int level, long tick);
 
-    /** A stepper's step pin pulsed at {@code tick}; {@code position} is its step count after it. */
-    default void stepped(int oid, long tick, int position) {}
+    /** A step pulse on {@code stepPin} at {@code tick}; {@code position} is the stepper's step count after it. */
+    default void stepped(int stepPin, long tick, int position) {}
 
     /** Pins that are never connected: inputs read 0, ADCs read 0, outputs go nowhere. */
     PinIo FLOATING = new PinIo() {

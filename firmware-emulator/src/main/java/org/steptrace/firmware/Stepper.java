@@ -104,7 +104,7 @@ final class Stepper implements McuObject {
     private long step(long nowTick) {
         position += dirLevel == 1 ? 1 : -1;
         lastStepTick = nowTick;
-        mcu.pins().stepped(oid, nowTick, position);
+        mcu.pins().stepped(stepPin, nowTick, position);
         if (--remaining > 0) {
             interval += add;
             nextStepTick += Integer.toUnsignedLong(interval);

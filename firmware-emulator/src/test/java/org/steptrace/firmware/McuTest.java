@@ -12,7 +12,7 @@ import org.steptrace.protocol.DataDictionary;
 import org.steptrace.protocol.Message;
 
 class McuTest {
-    /** Records every step: oid → ticks, and pin writes. */
+    /** Records every step: step pin → ticks, and pin writes. */
     static final class RecordingPins implements PinIo {
         final Map<Integer, List<Long>> steps = new HashMap<>();
         final Map<Integer, Integer> levels = new HashMap<>();
@@ -35,8 +35,8 @@ class McuTest {
         }
 
         @Override
-        public void stepped(int oid, long tick, int position) {
-            steps.computeIfAbsent(oid, k -> new ArrayList<>()).add(tick);
+        public void stepped(int stepPin, long tick, int position) {
+            steps.computeIfAbsent(stepPin, k -> new ArrayList<>()).add(tick);
         }
     }
 
@@ -102,14 +102,14 @@ class McuTest {
         expected.add(start);
         addMove(expected, start, 4000, 99, -20);
         addMove(expected, expected.get(expected.size() - 1), 2020, 50, 0);
-        assertEquals(expected, pins.steps.get(0));
+        assertEquals(expected, pins.steps.get(40));
         List<Long> e1 = new ArrayList<>(List.of(start + 500));
         addMove(e1, start + 500, 3000, 30, 10);
-        assertEquals(e1, pins.steps.get(1));
+        assertEquals(e1, pins.steps.get(46));
         List<Long> e2 = new ArrayList<>(List.of(start + 7));
         addMove(e2, start + 7, 4000, 19, 0);
         addMove(e2, e2.get(19), 5000, 5, 0);
-        assertEquals(e2, pins.steps.get(2));
+        assertEquals(e2, pins.steps.get(0));
         assertEquals(0, host.mcu.moveSlotsUsed());
     }
 

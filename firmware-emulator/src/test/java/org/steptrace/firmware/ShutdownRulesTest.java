@@ -198,10 +198,10 @@ class ShutdownRulesTest {
         host.runFor(0.05);
         assertEquals(ShutdownReason.COMMAND_REQUEST, shutdownReason());
         assertEquals(0, pins.levels.get(61), "outputs at their defaults");
-        int steps = pins.steps.get(0).size();
+        int steps = pins.steps.get(40).size();
         assertTrue(steps > 10 && steps < 1001);
         host.runFor(1);
-        assertEquals(steps, pins.steps.get(0).size(), "steppers stopped");
+        assertEquals(steps, pins.steps.get(40).size(), "steppers stopped");
         assertEquals(0, host.mcu.moveSlotsUsed());
         host.send("queue_step oid=0 interval=1000 count=1 add=0");
         host.runFor(0.05);
