@@ -30,11 +30,16 @@ final class VirtualHost {
     private double now;
 
     VirtualHost(McuSpec spec, PinIo pins, McuTap tap) {
+        this(spec, out -> new Mcu(spec, pins, tap, out));
+    }
+
+    /** Talks to the MCU {@code factory} makes around the output it is given. */
+    VirtualHost(McuSpec spec, java.util.function.Function<org.steptrace.protocol.McuTransport.Output, Mcu> factory) {
         this.spec = spec;
         long baud = spec.serialBaud() > 0 ? spec.serialBaud() : 0;
         this.toMcu = new VirtualWire(baud);
         this.toHost = new VirtualWire(baud);
-        this.mcu = new Mcu(spec, pins, tap, bytes -> toHost.write(bytes, spec.seconds(mcuNow())));
+        this.mcu = factory.apply(bytes -> toHost.write(bytes, spec.seconds(mcuNow())));
         this.host = new HostTransport(bytes -> toMcu.write(bytes, now), baud, spec.receiveWindowBytes());
         // Until identify completes, parse with the fixed identify formats only.
         this.parser = new MessageParser(DataDictionary.builder().build());
