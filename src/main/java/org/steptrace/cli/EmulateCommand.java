@@ -1,0 +1,144 @@
+package org.steptrace.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.HdrHistogram.Histogram;
+import org.steptrace.firmware.McuTap;
+import org.steptrace.firmware.board.BoardDefinition;
+import org.steptrace.firmware.board.BoardFormatException;
+import org.steptrace.firmware.board.BoardLoader;
+import org.steptrace.firmware.board.ServedBoard;
+import org.steptrace.firmware.faults.Fault;
+import org.steptrace.link.ByteLink;
+import org.steptrace.link.PtyLink;
+import org.steptrace.link.TcpServerLink;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "emulate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Serve an emulated board to any host program, in real time, on a pty or a TCP port,",
+            "until interrupted (Ctrl-C or SIGTERM removes the pty and closes the socket)."
+        })
+final class EmulateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--board", required = true, paramLabel = "NAME|FILE",
+            description = "A built-in board (" + "avr-cartesian, arm-corexy, arm-delta" + ") or a board file.")
+    String board;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Endpoint endpoint;
+
+    static final class Endpoint {
+        @Option(names = "--pty", paramLabel = "PATH", description = "Make a pty at PATH (via socat) that a host opens like a serial device.")
+        Path pty;
+
+        @Option(names = "--tcp", paramLabel = "HOST:PORT", description = "Listen on HOST:PORT (HOST defaults to 127.0.0.1).")
+        String tcp;
+    }
+
+    @Option(names = "--realtime", description = "Pace against the wall clock (always on: an outside host lives on it).")
+    boolean realtime;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed for sensor noise (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--fault", paramLabel = "KIND@SECONDS[:HEATER]",
+            description = "Inject a fault at SECONDS of emulated time: thermistor-open, thermistor-short, heater-dead, "
+                    + "heater-stuck-on, thermistor-detached, link-drop. Repeatable.")
+    List<String> faults = new ArrayList<>();
+
+    @Option(names = "--spin", description = "Spin the last 100 us before each timer for lower lateness (costs a core).")
+    boolean spin;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        BoardDefinition def = loadBoard();
+        ByteLink link = openLink();
+        CountDownLatch stopped = new CountDownLatch(1);
+        ServedBoard served = new ServedBoard(def, seed, link, spin, McuTap.NONE, (fault, atS) -> {
+            err.printf(Locale.ROOT, "fault %s took effect at %.3f s%n", fault.kind().cliName(), atS);
+            err.flush();
+        });
+        // Runs on SIGINT/SIGTERM: the JVM exits once hooks finish, so the report is printed here.
+        Thread hook = new Thread(() -> {
+            served.close();
+            Histogram h = served.runner().latenessTotal();
+            err.printf(Locale.ROOT, "timer lateness: p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us over %d timers%n",
+                    h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3,
+                    h.getMaxValue() / 1e3, h.getTotalCount());
+            err.flush();
+            stopped.countDown();
+        }, "emulate-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        served.start();
+        out.printf(Locale.ROOT, "serving board %s (%s, %d Hz) on %s, seed %d%n", def.name(), def.mcu().chip(),
+                def.mcu().clockFrequencyHz(), link.address(), seed);
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private BoardDefinition loadBoard() {
+        BoardDefinition def;
+        try {
+            def = BoardLoader.load(board);
+        } catch (BoardFormatException e) {
+            throw new UserInputException(e.getMessage(), e);
+        }
+        List<Fault> parsed = new ArrayList<>();
+        for (String f : faults) {
+            try {
+                parsed.add(Fault.parse(f));
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException("--fault " + e.getMessage(), e);
+            }
+        }
+        for (Fault f : parsed) {
+            if (f.heater() != null && def.heaters().stream().noneMatch(h -> h.name().equals(f.heater()))) {
+                throw new UserInputException("--fault " + f + ": board " + def.name() + " has no heater '" + f.heater() + "'");
+            }
+        }
+        return def.withFaults(parsed);
+    }
+
+    private ByteLink openLink() throws IOException, InterruptedException {
+        if (endpoint.pty != null) {
+            try {
+                return new PtyLink(endpoint.pty);
+            } catch (IOException e) {
+                throw new UserInputException("--pty " + e.getMessage(), e);
+            }
+        }
+        String hostPort = endpoint.tcp;
+        int colon = hostPort.lastIndexOf(':');
+        String host = colon <= 0 ? "127.0.0.1" : hostPort.substring(0, colon);
+        int port;
+        try {
+            port = Integer.parseInt(hostPort.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new UserInputException("--tcp '" + hostPort + "' is not HOST:PORT");
+        }
+        if (port < 0 || port > 65535) throw new UserInputException("--tcp port " + port + " is outside 0..65535");
+        try {
+            return new TcpServerLink(host, port);
+        } catch (RuntimeException e) {
+            throw new UserInputException("--tcp cannot listen on " + hostPort + ": " + e.getMessage(), e);
+        }
+    }
+}
