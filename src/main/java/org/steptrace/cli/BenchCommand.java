@@ -23,10 +23,15 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         if (!(seconds > 0)) throw new UserInputException("--seconds must be positive");
         PrintWriter out = spec.commandLine().getOut();
-        for (org.steptrace.bench.BenchFigure f : new org.steptrace.bench.ProtocolBench(seconds).run()) {
+        print(out, new org.steptrace.bench.ProtocolBench(seconds).run());
+        print(out, new org.steptrace.bench.EmulatorBench(seconds).run());
+        return 0;
+    }
+
+    private static void print(PrintWriter out, java.util.List<org.steptrace.bench.BenchFigure> figures) {
+        for (org.steptrace.bench.BenchFigure f : figures) {
             out.println(f.format());
             out.flush();
         }
-        return 0;
     }
 }

@@ -351,6 +351,17 @@ public final class Mcu {
         return list;
     }
 
+    /** Step pulses issued by every stepper since configuration. */
+    public long stepsTaken() {
+        long n = 0;
+        if (oids != null) {
+            for (McuObject o : oids) {
+                if (o instanceof Stepper s) n += s.stepsTaken();
+            }
+        }
+        return n;
+    }
+
     public long naksSent() {
         return transport.naksSent();
     }

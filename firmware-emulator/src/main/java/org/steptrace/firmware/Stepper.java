@@ -46,6 +46,7 @@ final class Stepper implements McuObject {
     private int nextDir;
     private int dirLevel;
     private int position;
+    private long stepsTaken;
     private long lastStepTick;
     private long nextStepTick;
     private int interval;
@@ -103,6 +104,7 @@ final class Stepper implements McuObject {
 
     private long step(long nowTick) {
         position += dirLevel == 1 ? 1 : -1;
+        stepsTaken++;
         lastStepTick = nowTick;
         mcu.pins().stepped(stepPin, nowTick, position);
         if (--remaining > 0) {
@@ -157,6 +159,10 @@ final class Stepper implements McuObject {
 
     int stepPin() {
         return stepPin;
+    }
+
+    long stepsTaken() {
+        return stepsTaken;
     }
 
     boolean isActive() {

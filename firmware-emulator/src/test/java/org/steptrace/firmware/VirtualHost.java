@@ -98,7 +98,11 @@ final class VirtualHost {
         queries.add(q);
         q.start(host);
         double limit = now + 5;
-        while (!q.isDone() && now < limit) step(limit);
+        while (true) {
+            processNow();
+            if (q.isDone() || now >= limit) break;
+            advance(limit);
+        }
         queries.remove(q);
         return q.response();
     }
@@ -113,10 +117,15 @@ final class VirtualHost {
     }
 
     void runUntil(double t) {
-        while (now < t) step(t);
+        while (true) {
+            processNow();
+            if (now >= t) break;
+            advance(t);
+        }
     }
 
-    private void step(double limit) {
+    /** Lets everything due now happen: retries, sends, deliveries both ways. */
+    private void processNow() {
         for (QueryRetry q : queries) q.poll(now, host);
         host.poll(now);
         byte[] in = toMcu.read(now);
@@ -127,6 +136,10 @@ final class VirtualHost {
         byte[] back = toHost.read(now);
         if (back.length > 0) host.receive(back, 0, back.length, now, listener);
         host.poll(now);
+    }
+
+    /** Jumps to the next event (a byte arriving, a timer, a retry), at most to {@code limit}. */
+    private void advance(double limit) {
         double next = Math.min(Math.min(toMcu.nextArrivalS(), toHost.nextArrivalS()), host.nextDeadlineS());
         next = Math.min(next, spec.seconds(mcu.nextWakeTick() == Long.MAX_VALUE ? Long.MAX_VALUE / 4 : mcu.nextWakeTick()));
         for (QueryRetry q : queries) next = Math.min(next, q.nextDeadlineS());
