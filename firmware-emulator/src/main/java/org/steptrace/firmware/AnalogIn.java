@@ -35,12 +35,7 @@ final class AnalogIn implements McuObject {
         this.mcu = mcu;
         this.oid = oid;
         this.pin = pin;
-        this.timer = new McuTimer(mcu) {
-            @Override
-            protected long run(long nowTick) {
-                return sample(nowTick);
-            }
-        };
+        this.timer = new McuTimer(mcu, this::sample);
     }
 
     private void query(long clock, long sampleTicks, int sampleCount, long restTicks, long min, long max, int rangeCheckCount) {

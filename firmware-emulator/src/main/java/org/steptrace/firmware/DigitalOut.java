@@ -46,12 +46,7 @@ final class DigitalOut implements McuObject {
         this.pin = (int) config.getLong("pin");
         this.defaultLevel = (int) config.getLong("default_value") & 1;
         this.maxDurationTicks = config.getLong("max_duration");
-        this.timer = new McuTimer(mcu) {
-            @Override
-            protected long run(long nowTick) {
-                return event(nowTick);
-            }
-        };
+        this.timer = new McuTimer(mcu, this::event);
         drive((int) config.getLong("value") & 1);
     }
 

@@ -40,12 +40,7 @@ final class Endstop implements McuObject {
         this.mcu = mcu;
         this.oid = oid;
         this.pin = pin;
-        this.timer = new McuTimer(mcu) {
-            @Override
-            protected long run(long nowTick) {
-                return poll(nowTick);
-            }
-        };
+        this.timer = new McuTimer(mcu, this::poll);
     }
 
     private void home(long clock, long sampleTicks, int sampleCount, long restTicks, int pinValue, Trsync trsync, int reason) {

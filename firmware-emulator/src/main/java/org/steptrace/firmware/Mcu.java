@@ -64,13 +64,10 @@ public final class Mcu {
             responses.put(f.name(), f);
         });
         this.transport = new McuTransport(output);
-        this.statsTimer = new McuTimer(this) {
-            @Override
-            protected long run(long nowTick) {
-                sendStats();
-                return nowTick + spec.ticks(STATS_PERIOD_S);
-            }
-        };
+        this.statsTimer = new McuTimer(this, nowTick -> {
+            sendStats();
+            return nowTick + spec.ticks(STATS_PERIOD_S);
+        });
         scheduler.add(statsTimer, spec.ticks(STATS_PERIOD_S));
     }
 

@@ -1,23 +1,28 @@
 package org.steptrace.firmware;
 
-/** A timer of the emulated firmware: a shutdown raised while it runs shuts the MCU down. */
-public abstract class McuTimer extends Scheduler.Timer {
-    protected final Mcu mcu;
+/** A timer of the emulated firmware: a shutdown raised while its work runs shuts the MCU down. */
+public final class McuTimer extends Scheduler.Timer {
+    /** What a timer does: given the tick it runs at, returns its next wake tick or {@link Scheduler#DONE}. */
+    @FunctionalInterface
+    public interface Work {
+        long run(long nowTick);
+    }
 
-    protected McuTimer(Mcu mcu) {
+    private final Mcu mcu;
+    private final Work work;
+
+    public McuTimer(Mcu mcu, Work work) {
         this.mcu = mcu;
+        this.work = work;
     }
 
     @Override
-    protected final long fire(long nowTick) {
+    protected long fire(long nowTick) {
         try {
-            return run(nowTick);
+            return work.run(nowTick);
         } catch (McuShutdown s) {
             mcu.shutdown(s.reason());
             return Scheduler.DONE;
         }
     }
-
-    /** The timer's work; returns the next wake tick or {@link Scheduler#DONE}. */
-    protected abstract long run(long nowTick);
 }

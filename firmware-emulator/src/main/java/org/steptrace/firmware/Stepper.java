@@ -60,12 +60,7 @@ final class Stepper implements McuObject {
         this.dirPin = (int) config.getLong("dir_pin");
         this.pulseTicks = config.getLong("step_pulse_ticks");
         this.tooFarInPastTicks = mcu.spec().ticks(0.001);
-        this.timer = new McuTimer(mcu) {
-            @Override
-            protected long run(long nowTick) {
-                return step(nowTick);
-            }
-        };
+        this.timer = new McuTimer(mcu, this::step);
     }
 
     private void queueStep(int interval, int count, int add) {

@@ -33,20 +33,14 @@ final class Trsync implements McuObject {
     private Trsync(Mcu mcu, int oid) {
         this.mcu = mcu;
         this.oid = oid;
-        this.reportTimer = new McuTimer(mcu) {
-            @Override
-            protected long run(long nowTick) {
-                report(nowTick);
-                return nowTick + reportTicks;
-            }
-        };
-        this.timeoutTimer = new McuTimer(mcu) {
-            @Override
-            protected long run(long nowTick) {
-                trigger(expireReason);
-                return Scheduler.DONE;
-            }
-        };
+        this.reportTimer = new McuTimer(mcu, nowTick -> {
+            report(nowTick);
+            return nowTick + reportTicks;
+        });
+        this.timeoutTimer = new McuTimer(mcu, nowTick -> {
+            trigger(expireReason);
+            return Scheduler.DONE;
+        });
     }
 
     private void start(long reportClock, long reportTicks, int expireReason) {
