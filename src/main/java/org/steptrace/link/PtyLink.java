@@ -38,7 +38,8 @@ public final class PtyLink implements ByteLink {
         supervisor.start();
     }
 
-    private void startSocat() throws IOException {
+    private synchronized void startSocat() throws IOException {
+        if (closed) return;
         // wait-slave: socat connects to us only once a host opens the pty, so bytes sent while
         // nobody listens are dropped, as on an unplugged cable.
         List<String> cmd = List.of("socat",
@@ -65,6 +66,7 @@ public final class PtyLink implements ByteLink {
             try {
                 socat.waitFor();
                 if (closed) return;
+                // close() may run between here and the restart; startSocat checks under the same lock.
                 Files.deleteIfExists(path);
                 startSocat();
                 waitForPty();
@@ -98,8 +100,11 @@ public final class PtyLink implements ByteLink {
 
     @Override
     public void close() {
-        closed = true;
-        Process p = socat;
+        Process p;
+        synchronized (this) {
+            closed = true; // no socat starts after this
+            p = socat;
+        }
         if (p != null) {
             p.destroy();
             try {

@@ -56,7 +56,6 @@ public final class HostTransport {
     private long ignoreNakSeq;
     private long retransmitSeq;
     private long rttSampleSeq;
-    private double rttSampleSentS;
     private double lastAckedSentTimeS;
     private int lastRetiredLength;
     private int needAckBytes;
@@ -139,12 +138,9 @@ public final class HostTransport {
         sent.add(s);
         for (long t : s.tokens()) awaitingAck.add(new long[] {seq, t});
         needAckBytes += len;
-        if (rttSampleSeq == 0) {
-            rttSampleSeq = seq;
-            rttSampleSentS = idleTimeS;
-        }
+        if (rttSampleSeq == 0) rttSampleSeq = seq;
         if (sent.size() == 1) {
-            retransmitAtS = nowS + rto.rtoS() + len * secondsPerByte;
+            retransmitAtS = idleTimeS + rto.rtoS(); // from when the block is fully on the wire
         }
         bytesWrite += len;
         tap.sent(nowS, Bytes.wrap(bytes.clone()), WireTap.SendKind.DATA);
@@ -171,7 +167,7 @@ public final class HostTransport {
         retransmitSeq = sendSeq;
         rttSampleSeq = 0;
         idleTimeS = nowS + total * secondsPerByte;
-        retransmitAtS = idleTimeS + rto.rtoS();
+        retransmitAtS = nowS + rto.rtoS() + (sent.peek().bytes().length + 1) * secondsPerByte;
         bytesRetransmit += total;
         bytesWrite += total;
         tap.sent(nowS, Bytes.wrap(burst.clone()), WireTap.SendKind.RETRANSMIT);
@@ -237,7 +233,8 @@ public final class HostTransport {
             lastRetiredLength = s.bytes().length;
         }
         if (rttSampleSeq != 0 && rseq > rttSampleSeq) {
-            rto.sample(Math.max(0, nowS - rttSampleSentS));
+            // Timed from the newest block this acknowledges, as the reference host does.
+            rto.sample(Math.max(0, nowS - lastAckedSentTimeS));
             rttSampleSeq = 0;
         }
         receiveSeq = rseq;

@@ -49,7 +49,6 @@ final class AnalogIn implements McuObject {
         this.rangeCheckCount = Math.max(1, rangeCheckCount);
         samples = 0;
         sum = 0;
-        invalid = 0;
         cycleStartTick = mcu.extendClock(clock);
         mcu.addTimer(timer, cycleStartTick);
     }
@@ -57,21 +56,25 @@ final class AnalogIn implements McuObject {
     private long sample(long nowTick) {
         sum += mcu.pins().readAdc(pin, nowTick);
         if (++samples < sampleCount) return nowTick + sampleTicks;
-        int value = Math.min(sum, 0xFFFF);
+        int value = sum & 0xFFFF; // the firmware's sum is a 16-bit value
         long next = cycleStartTick + restTicks;
         samples = 0;
         sum = 0;
         cycleStartTick = next;
-        mcu.respond("analog_in_state", oid, next & 0xFFFFFFFFL, value);
-        mcu.tap().analogReport(nowTick, oid, pin, value);
         if (value < minValue || value > maxValue) {
-            if (++invalid >= rangeCheckCount && !mcu.isShutdown()) {
+            if (++invalid >= rangeCheckCount) {
                 invalid = 0;
-                mcu.shutdown(ShutdownReason.ADC_OUT_OF_RANGE);
+                if (!mcu.isShutdown()) {
+                    // The shutdown comes first; this cycle's report is never sent.
+                    mcu.shutdown(ShutdownReason.ADC_OUT_OF_RANGE);
+                    return next;
+                }
             }
         } else {
             invalid = 0;
         }
+        mcu.respond("analog_in_state", oid, next & 0xFFFFFFFFL, value);
+        mcu.tap().analogReport(nowTick, oid, pin, value);
         return next;
     }
 

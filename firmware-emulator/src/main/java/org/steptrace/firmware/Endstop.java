@@ -18,7 +18,7 @@ final class Endstop implements McuObject {
                     e.home(m.getLong("clock"), m.getLong("sample_ticks"), count, m.getLong("rest_ticks"),
                             (int) m.getLong("pin_value"), t, (int) m.getLong("trigger_reason"));
                 });
-        r.safeCommand("endstop_query_state oid=%c", m -> mcu.lookup(m.getLong("oid"), Endstop.class).queryState());
+        r.command("endstop_query_state oid=%c", m -> mcu.lookup(m.getLong("oid"), Endstop.class).queryState());
     }
 
     private final Mcu mcu;
@@ -55,7 +55,6 @@ final class Endstop implements McuObject {
         this.trsync = trsync;
         this.reason = reason;
         pollTick = mcu.extendClock(clock);
-        trsync.addSignal(this, this::stop);
         mcu.addTimer(timer, pollTick);
     }
 
@@ -73,8 +72,7 @@ final class Endstop implements McuObject {
             return Math.max(nowTick, pollTick + restTicks);
         }
         if (++confirmed < sampleCount) return nowTick + sampleTicks;
-        homing = false;
-        confirming = false;
+        // Polling ends here; the homing flag stays until the host's next endstop_home, as in the firmware.
         trsync.trigger(reason);
         return Scheduler.DONE;
     }
@@ -88,13 +86,9 @@ final class Endstop implements McuObject {
         mcu.respond("endstop_state", oid, homing ? 1 : 0, next & 0xFFFFFFFFL, read(mcu.nowTick()));
     }
 
-    private void stop() {
-        mcu.cancelTimer(timer);
-        homing = false;
-    }
-
     @Override
     public void onShutdown() {
-        stop();
+        mcu.cancelTimer(timer);
+        homing = false;
     }
 }

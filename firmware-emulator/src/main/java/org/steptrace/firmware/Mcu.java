@@ -41,7 +41,6 @@ public final class Mcu {
     private long configCrc;
     private int moveSlotsUsed;
     private String shutdownReason;
-    private long shutdownTick;
     private long commandsRun;
     private long statsTasksAtLastReport;
     private final McuTimer statsTimer;
@@ -289,22 +288,23 @@ public final class Mcu {
 
     /**
      * Shuts down: keeps the first reason, runs every object's shutdown handler and sends
-     * {@code shutdown} with the first reason. Soft reasons are ignored while already shut down.
+     * {@code shutdown} with the time this shutdown began and the first reason. Soft reasons are
+     * ignored while already shut down.
      */
     public void shutdown(String reason) {
+        long tick = nowTick();
         if (isShutdown()) {
             if (ShutdownReason.isSoft(reason)) return;
         } else {
             shutdownReason = reason;
-            shutdownTick = nowTick();
-            tap.shutdown(shutdownTick, reason);
+            tap.shutdown(tick, reason);
         }
         if (oids != null) {
             for (McuObject o : oids) {
                 if (o != null) o.onShutdown();
             }
         }
-        respond("shutdown", shutdownTick & 0xFFFFFFFFL, staticStringId(shutdownReason));
+        respond("shutdown", tick & 0xFFFFFFFFL, staticStringId(shutdownReason));
     }
 
     private long staticStringId(String reason) {

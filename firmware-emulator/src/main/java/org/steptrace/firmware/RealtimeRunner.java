@@ -72,7 +72,6 @@ public final class RealtimeRunner implements AutoCloseable {
         try {
             while (running) {
                 long now = nowTick();
-                target.advanceTo(spec.seconds(now));
                 while (mcu.nextWakeTick() <= now) {
                     long wake = mcu.nextWakeTick();
                     long late = now - wake;
@@ -82,6 +81,8 @@ public final class RealtimeRunner implements AutoCloseable {
                     if (late > spec.timerLatenessLimitTicks()) mcu.shutdown(ShutdownReason.RESCHEDULED_TIMER_IN_THE_PAST);
                 }
                 mcu.advanceTo(now);
+                // After the overdue timers, so pin changes reach the plant at their own ticks.
+                target.advanceTo(spec.seconds(now));
                 byte[] in;
                 while ((in = inbox.poll()) != null) mcu.receive(in, 0, in.length);
                 waitForWork(mcu.nextWakeTick());

@@ -22,13 +22,13 @@ final class Stepper implements McuObject {
                 m -> mcu.lookup(m.getLong("oid"), Stepper.class).nextDir = m.getInt("dir") & 1);
         r.command("reset_step_clock oid=%c clock=%u",
                 m -> mcu.lookup(m.getLong("oid"), Stepper.class).resetClock(m.getLong("clock")));
-        r.safeCommand("stepper_get_position oid=%c", m -> {
+        r.command("stepper_get_position oid=%c", m -> {
             Stepper s = mcu.lookup(m.getLong("oid"), Stepper.class);
             mcu.respond("stepper_position", s.oid, s.position);
         });
         r.command("stepper_stop_on_trigger oid=%c trsync_oid=%c", m -> {
             Stepper s = mcu.lookup(m.getLong("oid"), Stepper.class);
-            mcu.lookup(m.getLong("trsync_oid"), Trsync.class).addSignal(s, s::stopByTrigger);
+            mcu.lookup(m.getLong("trsync_oid"), Trsync.class).addSignal(s.stopSignal);
         });
     }
 
@@ -47,8 +47,13 @@ final class Stepper implements McuObject {
     private int dirLevel;
     private int position;
     private long stepsTaken;
+    /** Scheduled (formula) tick of the last step: T0 of the next move. */
     private long lastStepTick;
+    /** When the last step pulse really went out, for the minimum spacing to the next. */
+    private long lastPulseTick;
+    /** Scheduled (formula) tick of the next step; the timer may run it later, never earlier. */
     private long nextStepTick;
+    private final StopSignal stopSignal = new StopSignal(this::stopByTrigger);
     private int interval;
     private int add;
     private int remaining;
@@ -68,14 +73,15 @@ final class Stepper implements McuObject {
         if (needReset) return;
         mcu.useMoveSlot();
         moves.add(new Move(interval, count, add, nextDir));
-        if (!active) {
-            load(false);
-            mcu.addTimer(timer, nextStepTick);
-        }
+        if (!active) mcu.addTimer(timer, load(false));
     }
 
-    /** Makes the next queued move current; {@code afterStep} when it follows a step just taken. */
-    private void load(boolean afterStep) {
+    /**
+     * Makes the next queued move current; {@code afterStep} when it follows a step just taken.
+     * Returns the tick to run its first step: the scheduled one, or later if the pulse spacing
+     * needs it (the schedule itself is not shifted).
+     */
+    private long load(boolean afterStep) {
         Move m = moves.poll();
         mcu.freeMoveSlots(1);
         boolean dirChange = m.dir() != dirLevel;
@@ -84,10 +90,11 @@ final class Stepper implements McuObject {
             mcu.pins().writeDigital(dirPin, dirLevel, mcu.nowTick());
         }
         long first = mcu.extendClock((lastStepTick + Integer.toUnsignedLong(m.interval())) & 0xFFFFFFFFL);
+        long runAt = first;
         if (afterStep) {
-            long earliest = lastStepTick + pulseTicks + (dirChange ? pulseTicks : 0);
+            long earliest = lastPulseTick + pulseTicks + (dirChange ? pulseTicks : 0);
             if (first < earliest - tooFarInPastTicks) throw new McuShutdown(ShutdownReason.STEPPER_TOO_FAR_IN_PAST);
-            first = Math.max(first, earliest);
+            runAt = Math.max(first, earliest);
         }
         nextStepTick = first;
         interval = m.interval();
@@ -95,12 +102,14 @@ final class Stepper implements McuObject {
         remaining = m.count();
         active = true;
         mcu.tap().stepperMoveLoaded(mcu.nowTick(), oid, first, Integer.toUnsignedLong(m.interval()), m.count(), m.add(), dirLevel);
+        return runAt;
     }
 
     private long step(long nowTick) {
         position += dirLevel == 1 ? 1 : -1;
         stepsTaken++;
-        lastStepTick = nowTick;
+        lastStepTick = nextStepTick;
+        lastPulseTick = nowTick;
         mcu.pins().stepped(stepPin, nowTick, position);
         if (--remaining > 0) {
             interval += add;
@@ -111,13 +120,13 @@ final class Stepper implements McuObject {
             active = false;
             return Scheduler.DONE;
         }
-        load(true);
-        return nextStepTick;
+        return load(true);
     }
 
     private void resetClock(long clock) {
         if (active) throw new McuShutdown(ShutdownReason.RESET_TIME_WHEN_ACTIVE);
         lastStepTick = mcu.extendClock(clock);
+        lastPulseTick = Math.min(lastPulseTick, lastStepTick);
         needReset = false;
     }
 
@@ -138,9 +147,10 @@ final class Stepper implements McuObject {
         active = false;
     }
 
+    /** The firmware stops a stepper at shutdown as a trigger does: it must be reset before moving again. */
     @Override
     public void onShutdown() {
-        halt();
+        stopByTrigger();
     }
 
     int oid() {

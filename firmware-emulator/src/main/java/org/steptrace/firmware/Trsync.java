@@ -1,7 +1,7 @@
 package org.steptrace.firmware;
 
-import java.util.IdentityHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A trigger synchronisation object: armed by trsync_start, triggered by an endstop, a timeout
@@ -22,7 +22,8 @@ final class Trsync implements McuObject {
 
     private final Mcu mcu;
     private final int oid;
-    private final Map<Object, Runnable> signals = new IdentityHashMap<>();
+    /** In the order added, so a run stops its steppers in a reproducible order. */
+    private final List<StopSignal> signals = new ArrayList<>();
     private boolean canTrigger;
     private int triggerReason;
     private int expireReason;
@@ -56,25 +57,31 @@ final class Trsync implements McuObject {
         if (canTrigger) mcu.addTimer(timeoutTimer, mcu.extendClock(clock));
     }
 
-    /** Registers what to stop when this triggers; each owner once. */
-    void addSignal(Object owner, Runnable stop) {
-        if (signals.containsKey(owner)) throw new McuShutdown(ShutdownReason.SIGNAL_ALREADY_ACTIVE);
-        signals.put(owner, stop);
+    /** Registers what to stop when this triggers. */
+    void addSignal(StopSignal signal) {
+        signal.attach(this);
+        signals.add(signal);
     }
 
-    /** Triggers with {@code reason} unless already triggered. */
+    /** Triggers with {@code reason} unless already triggered, and reports it at once. */
     void trigger(int reason) {
-        if (!canTrigger) return;
+        if (fire(reason)) report(mcu.nowTick());
+    }
+
+    private boolean fire(int reason) {
+        if (!canTrigger) return false;
         canTrigger = false;
         triggerReason = reason;
         mcu.cancelTimer(timeoutTimer);
-        signals.values().forEach(Runnable::run);
+        List<StopSignal> firing = List.copyOf(signals);
         signals.clear();
-        report(mcu.nowTick());
+        firing.forEach(StopSignal::fire);
+        return true;
     }
 
+    /** The host's trigger: one answer only, with clock 0, naming whichever trigger came first. */
     private void hostTrigger(int reason) {
-        trigger(reason);
+        fire(reason);
         mcu.cancelTimer(reportTimer);
         mcu.cancelTimer(timeoutTimer);
         mcu.respond("trsync_state", oid, 0, triggerReason, 0);
@@ -87,6 +94,7 @@ final class Trsync implements McuObject {
     private void clear() {
         mcu.cancelTimer(reportTimer);
         mcu.cancelTimer(timeoutTimer);
+        signals.forEach(StopSignal::detach);
         signals.clear();
         canTrigger = false;
     }

@@ -113,6 +113,31 @@ class McuTest {
         assertEquals(0, host.mcu.moveSlotsUsed());
     }
 
+    @Test
+    void aStepPushedBackForPulseSpacingDoesNotShiftTheSchedule() {
+        host.identify();
+        host.send("allocate_oids count=1", "config_stepper oid=0 step_pin=PF0 dir_pin=PF1 invert_step=0 step_pulse_ticks=32",
+                "finalize_config crc=0");
+        host.runFor(0.1);
+        long t = 16_000_000;
+        // After the first move ends at t, a direction change needs 2 x 32 ticks; the next move asks for 40.
+        host.send("set_next_step_dir oid=0 dir=1", "queue_step oid=0 interval=" + t + " count=1 add=0",
+                "set_next_step_dir oid=0 dir=0", "queue_step oid=0 interval=40 count=3 add=1000");
+        host.runFor(1.5);
+        assertEquals(List.of(t, t + 64, t + 1080, t + 3120), pins.steps.get(40));
+    }
+
+    @Test
+    void theHostsTrsyncTriggerGetsExactlyOneAnswer() {
+        host.identify();
+        host.send("allocate_oids count=1", "config_trsync oid=0", "finalize_config crc=0",
+                "trsync_start oid=0 report_clock=0 report_ticks=0 expire_reason=4", "trsync_trigger oid=0 reason=2");
+        host.runFor(0.2);
+        List<Message> states = host.receivedNamed("trsync_state");
+        assertEquals(1, states.size(), states.toString());
+        assertEquals("trsync_state oid=0 can_trigger=0 trigger_reason=2 clock=0", states.get(0).toString());
+    }
+
     /** Steps k = 1..count at t0 + k·interval + add·k(k−1)/2. */
     private static void addMove(List<Long> out, long t0, long interval, int count, int add) {
         for (long k = 1; k <= count; k++) out.add(t0 + k * interval + add * k * (k - 1) / 2);

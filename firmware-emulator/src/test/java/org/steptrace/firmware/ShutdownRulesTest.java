@@ -88,6 +88,14 @@ class ShutdownRulesTest {
     }
 
     @Test
+    void aTimerThatNeverLetsTimeMoveShutsDownInsteadOfHanging() {
+        host.send("query_analog_in oid=2 clock=" + at(0.1) + " sample_ticks=0 sample_count=1 rest_ticks=0 min_value=0 max_value=65535 range_check_count=0");
+        host.runFor(0.3);
+        // The reports it sent before giving up take seconds to cross the 250000-baud line; ask the MCU.
+        assertEquals(ShutdownReason.RESCHEDULED_TIMER_IN_THE_PAST, host.mcu.shutdownReason());
+    }
+
+    @Test
     void moveQueueOverflow() {
         long t = at(1);
         host.send("queue_step oid=0 interval=" + t + " count=1 add=0");

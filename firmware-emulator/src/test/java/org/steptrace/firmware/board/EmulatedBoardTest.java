@@ -88,7 +88,7 @@ class EmulatedBoardTest {
         assertTrue(pos <= -8000 && pos >= -8002, "stopped at " + pos);
         assertEquals(0.0, board.plant().mechanism().toolhead().x(), 2.0 / 80);
         Message state = host.query("endstop_query_state oid=0", "endstop_state");
-        assertEquals(0, state.getLong("homing"));
+        assertEquals(1, state.getLong("homing"), "the flag stays until the next endstop_home, as in the firmware");
         assertEquals(1, state.getLong("pin_value"));
         assertEquals(0, board.mcu().moveSlotsUsed(), "the rest of the queue was flushed");
     }
