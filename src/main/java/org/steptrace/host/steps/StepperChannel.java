@@ -1,0 +1,109 @@
+package org.steptrace.host.steps;
+
+import java.util.function.Consumer;
+
+/**
+ * One stepper's way to the wire: step times become clocks, a step immediately undone within
+ * 750 µs is dropped with its undoing step, direction changes flush the steps before them and
+ * send the new pin level, steps far after the last one go alone with their exact clock, and the
+ * rest is compressed into queue_step runs.
+ */
+public final class StepperChannel {
+    /** A step this far after the previous one is sent alone (3<<28 ticks). */
+    public static final long CLOCK_DIFF_MAX = 3L << 28;
+    static final double SDS_FILTER_TIME_S = 0.000750;
+
+    private final int oid;
+    private final boolean invertDir;
+    private final double clockHz;
+    private final long sdsFilterTicks;
+    private final StepCompressor compressor;
+    private final Consumer<StepperMessage> out;
+    private int dir = -1;
+    private boolean held;
+    private long heldClock;
+    private boolean heldPositive;
+    private long stepCount;
+
+    public StepperChannel(int oid, boolean invertDir, double clockHz, int maxErrorTicks, Consumer<StepperMessage> out) {
+        this.oid = oid;
+        this.invertDir = invertDir;
+        this.clockHz = clockHz;
+        this.sdsFilterTicks = (long) (SDS_FILTER_TIME_S * clockHz);
+        this.compressor = new StepCompressor(maxErrorTicks, 0);
+        this.out = out;
+    }
+
+    /** A step at {@code timeS} (print time, seconds); positive when the actuator moves up. */
+    public void step(boolean positive, double timeS) {
+        long clock = Math.round(timeS * clockHz);
+        if (held && heldPositive != positive && clock - heldClock < sdsFilterTicks) {
+            held = false; // step + dir + step: both cancelled
+            return;
+        }
+        if (held) commit(heldClock, heldPositive);
+        held = true;
+        heldClock = clock;
+        heldPositive = positive;
+    }
+
+    private void commit(long clock, boolean positive) {
+        int pinLevel = (positive ? 1 : 0) ^ (invertDir ? 1 : 0);
+        if (pinLevel != dir) {
+            drain(Long.MAX_VALUE);
+            out.accept(new StepperMessage.SetDir(oid, pinLevel, compressor.lastStepClock()));
+            dir = pinLevel;
+        }
+        stepCount += positive ? 1 : -1;
+        if (clock - compressor.lastStepClock() >= CLOCK_DIFF_MAX) {
+            drain(clock - CLOCK_DIFF_MAX + 1);
+            if (clock - compressor.lastStepClock() >= CLOCK_DIFF_MAX && compressor.pending() == 0) {
+                long prev = compressor.lastStepClock();
+                StepSequence far = new StepSequence((clock - prev) & 0xFFFFFFFFL, 1, 0);
+                // The exact clock, unsearched and unverified: valid mod 2^32, sent no earlier than 3<<29 ahead.
+                out.accept(new StepperMessage.QueueStep(oid, far, clock, clock, clock));
+                compressor.resetClock(clock);
+                return;
+            }
+        }
+        compressor.add(clock);
+    }
+
+    /** Emits runs while the last emitted step is before {@code untilClock} and steps are pending. */
+    private void drain(long untilClock) {
+        while (compressor.pending() > 0 && compressor.lastStepClock() < untilClock) {
+            long prev = compressor.lastStepClock();
+            StepSequence s = compressor.next();
+            out.accept(new StepperMessage.QueueStep(oid, s, prev, prev + s.interval(), compressor.lastStepClock()));
+        }
+    }
+
+    /**
+     * Sends what is due by {@code flushClock}: the held step once the flush reaches it, and runs
+     * while the last sent step is before it (a run may use steps beyond it).
+     */
+    public void flush(long flushClock) {
+        if (held && heldClock <= flushClock) {
+            held = false;
+            commit(heldClock, heldPositive);
+        }
+        drain(flushClock);
+    }
+
+    /** Sends everything, including a held step. */
+    public void flushAll() {
+        flush(Long.MAX_VALUE);
+    }
+
+    /** Steps committed so far, with direction: the MCU's position after they run. */
+    public long committedSteps() {
+        return stepCount;
+    }
+
+    /** After a reset_step_clock: the next step is measured from {@code clock}; the direction is forgotten. */
+    public void resetClock(long clock) {
+        flushAll();
+        compressor.resetClock(clock);
+        dir = -1;
+    }
+}
