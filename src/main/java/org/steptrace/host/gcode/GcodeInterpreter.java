@@ -51,10 +51,19 @@ public final class GcodeInterpreter {
                     optional(c, "SQUARE_CORNER_VELOCITY"), optional(c, "MINIMUM_CRUISE_RATIO"));
             case "G21", "M110" -> { }
             case "G20" -> throw c.error("inch units are not supported");
-            case "M104", "M109", "M140", "M190", "TEMPERATURE_WAIT", "PID_CALIBRATE" ->
-                    throw c.error("heaters are not supported yet");
+            case "M104", "M109" -> heater(c, "extruder", c.name().equals("M109"));
+            case "M140", "M190" -> heater(c, "heater_bed", c.name().equals("M190"));
+            case "TEMPERATURE_WAIT", "PID_CALIBRATE" -> throw c.error("not supported yet");
             default -> replies.accept("// Unknown command:\"" + c.name() + "\"");
         }
+    }
+
+    private void heater(GcodeCommand c, String heater, boolean wait) {
+        Toolhead.HeaterTargets h = toolhead.heaters();
+        if (h == null) throw c.error("heaters are not supported yet");
+        double target = c.number("S", 0);
+        if (target < 0) throw c.error("S must not be negative");
+        h.setTarget(heater, target, wait);
     }
 
     private static Double optional(GcodeCommand c, String key) {

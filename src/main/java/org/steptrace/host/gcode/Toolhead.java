@@ -27,4 +27,14 @@ public interface Toolhead {
 
     /** Turns the stepper motors off; every axis must be homed again. */
     void motorsOff();
+
+    /** Sets a heater's target (°C); {@code wait} for M109/M190. Null when heaters are not available. */
+    default HeaterTargets heaters() {
+        return null;
+    }
+
+    /** Where heater commands go. */
+    interface HeaterTargets {
+        void setTarget(String heater, double targetC, boolean wait);
+    }
 }

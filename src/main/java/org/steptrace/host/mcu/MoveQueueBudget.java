@@ -6,11 +6,12 @@ import java.util.PriorityQueue;
  * Keeps queued steps and output events within the MCU's move queue so that "Move queue
  * overflow" cannot happen: each message that takes a slot takes the slot freed earliest and may
  * not be sent before that slot is free; the slot is busy again until the message starts
- * executing. Messages must be offered in the order of their start clocks.
+ * executing. Messages come in the order of their start clocks, except that a stepper's run held
+ * back by the step filter may start (load) earlier than runs already placed: it loads as soon as
+ * it arrives, so its slot is free again at once.
  */
 public final class MoveQueueBudget {
     private final PriorityQueue<Long> slotFreeClocks = new PriorityQueue<>();
-    private long lastStartClock = Long.MIN_VALUE;
 
     public MoveQueueBudget(int slots) {
         if (slots <= 0) throw new IllegalArgumentException("Too few moves available on MCU (" + slots + ")");
@@ -22,12 +23,8 @@ public final class MoveQueueBudget {
      * earliest MCU clock at which it may be sent.
      */
     public long reserve(long startClock) {
-        if (startClock < lastStartClock) {
-            throw new IllegalArgumentException("messages out of order: " + startClock + " after " + lastStartClock);
-        }
-        lastStartClock = startClock;
         long minClock = slotFreeClocks.poll();
-        slotFreeClocks.add(startClock);
+        slotFreeClocks.add(Math.max(startClock, minClock));
         return minClock;
     }
 

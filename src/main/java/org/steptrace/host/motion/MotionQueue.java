@@ -50,6 +50,15 @@ public final class MotionQueue {
         return time;
     }
 
+    /** The toolhead is declared to rest at {@code pos} from {@code timeS} (a set-position: no motion). */
+    public void rest(double timeS, double[] pos) {
+        if (!segments.isEmpty() && timeS < segments.get(segments.size() - 1).endS() - 1e-12) {
+            throw new IllegalArgumentException("rest at " + timeS + " s overlaps the previous move");
+        }
+        segments.add(new Segment(timeS, 0, 0, 0, pos.clone(), new double[4]));
+        System.arraycopy(pos, 0, restPos, 0, 4);
+    }
+
     private double add(double time, double duration, double startV, double halfAccel, double[] pos, double[] axesR) {
         if (duration <= 0) return time;
         Segment s = new Segment(time, duration, startV, halfAccel, pos.clone(), axesR.clone());

@@ -23,6 +23,8 @@ public final class StepSolver {
     private final ToDoubleFunction<double[]> actuator;
     private final double stepDistMm;
     private final double[] pos = new double[4];
+    /** Where the stepper is commanded to be (mm): a step boundary, or wherever a set-position put it. */
+    private double commandedMm;
     private long commandedSteps;
     private double lastStepTimeS = Double.NaN;
     private double seekS = SEEK_TIME_RESET_S;
@@ -31,8 +33,10 @@ public final class StepSolver {
         this.actuator = actuator;
         this.stepDistMm = stepDistMm;
         this.commandedSteps = commandedSteps;
+        this.commandedMm = commandedSteps * stepDistMm;
     }
 
+    /** Steps taken, with direction, counted from the starting count. */
     public long commandedSteps() {
         return commandedSteps;
     }
@@ -41,9 +45,14 @@ public final class StepSolver {
         return stepDistMm;
     }
 
-    /** Sets the position without stepping (after homing or a set-position). */
-    public void setCommandedSteps(long steps) {
-        commandedSteps = steps;
+    /** Sets the position without stepping (after homing or a set-position): the actuator is exactly here. */
+    public void setPosition(double[] toolheadPosition) {
+        commandedMm = actuator.applyAsDouble(toolheadPosition);
+    }
+
+    /** The actuator position (mm) for a toolhead position. */
+    public double actuatorMm(double[] toolheadPosition) {
+        return actuator.applyAsDouble(toolheadPosition);
     }
 
     private double actuatorAt(MotionQueue q, double tS) {
@@ -57,14 +66,15 @@ public final class StepSolver {
         while (t < toS) {
             double bound = Math.min(toS, q.nextBoundaryAfter(t));
             if (bound <= t) bound = toS;
-            double up = (commandedSteps + 0.5) * stepDistMm;
-            double down = (commandedSteps - 0.5) * stepDistMm;
+            double up = commandedMm + 0.5 * stepDistMm;
+            double down = commandedMm - 0.5 * stepDistMm;
             double tn = Math.min(t + seekS, bound);
             double g = actuatorAt(q, tn);
             if (g >= up || g <= down) {
                 boolean positive = g >= up;
                 double root = solve(q, t, tn, positive ? up : down);
                 commandedSteps += positive ? 1 : -1;
+                commandedMm += positive ? stepDistMm : -stepDistMm;
                 sink.step(positive, root);
                 // Search the next step over about one and a half intervals of this one.
                 if (!Double.isNaN(lastStepTimeS)) seekS = Math.max(1e-9, Math.min(SEEK_TIME_RESET_S * 100, 1.5 * (root - lastStepTimeS)));

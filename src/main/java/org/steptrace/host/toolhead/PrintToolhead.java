@@ -1,0 +1,406 @@
+package org.steptrace.host.toolhead;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.steptrace.host.config.PrinterConfig;
+import org.steptrace.host.config.RailSettings;
+import org.steptrace.host.config.StepperSettings;
+import org.steptrace.host.gcode.GcodeException;
+import org.steptrace.host.gcode.Toolhead;
+import org.steptrace.host.mcu.McuConfigPlan;
+import org.steptrace.host.mcu.MoveQueueBudget;
+import org.steptrace.host.motion.LookaheadQueue;
+import org.steptrace.host.motion.MotionLimits;
+import org.steptrace.host.motion.MotionQueue;
+import org.steptrace.host.motion.Move;
+import org.steptrace.host.motion.Trapezoid;
+import org.steptrace.host.steps.StepSolver;
+import org.steptrace.host.steps.StepperChannel;
+import org.steptrace.host.steps.StepperMessage;
+import org.steptrace.machine.CartesianKinematics;
+import org.steptrace.machine.CoreXYKinematics;
+import org.steptrace.machine.DeltaKinematics;
+import org.steptrace.machine.Kinematics;
+import org.steptrace.machine.Vec3;
+
+/**
+ * The host's toolhead for one MCU: G-code moves go through lookahead onto the print-time axis,
+ * step times are solved per stepper, compressed and released in clock order within the move
+ * queue's budget. Homing follows the batch (file output) rules: the endstop never triggers, the
+ * whole move runs, and the toolhead is then set to the endstop position.
+ */
+public final class PrintToolhead implements Toolhead {
+    static final double BUFFER_TIME_START_S = 0.250;
+    static final double MIN_KIN_TIME_S = 0.100;
+    static final double HOMING_START_DELAY_S = 0.001;
+    static final double ENDSTOP_SAMPLE_TIME_S = 0.000015;
+    static final int ENDSTOP_SAMPLE_COUNT = 4;
+    static final double SINGLE_MCU_TRSYNC_TIMEOUT_S = 0.250;
+    static final double MAX_STEPCOMPRESS_ERROR_S = 0.000025;
+
+    /** A stepper with its solver, channel and enable pin. */
+    private static final class Rail {
+        final StepperSettings settings;
+        final StepSolver solver;
+        final StepperChannel channel;
+        final int oid;
+        final Integer enableOid;
+        boolean enabled;
+        /** The enable pin's previous update: its next may not go before (one reserved slot per pin). */
+        long enableUpdatedClock;
+
+        Rail(StepperSettings s, StepSolver solver, StepperChannel channel, int oid, Integer enableOid) {
+            this.settings = s;
+            this.solver = solver;
+            this.channel = channel;
+            this.oid = oid;
+            this.enableOid = enableOid;
+        }
+    }
+
+    private final PrinterConfig config;
+    private final McuConfigPlan plan;
+    private final double clockHz;
+    private final Consumer<Outgoing> out;
+    private final Kinematics kinematics;
+    private final List<Rail> rails = new ArrayList<>();
+    private final Rail extruder;
+    private final MotionQueue motion;
+    private final LookaheadQueue lookahead;
+    private final MoveQueueBudget budget;
+    private final List<StepperMessage> pendingSteps = new ArrayList<>();
+    private final double kinFlushDelayS = 0.001;
+    private MotionLimits limits;
+    private double[] position = new double[4];
+    private double printTimeS;
+    /** When the last laid move ends (print time can run past it: dwells, resyncs). */
+    private double lastMoveEndS;
+    private boolean idle = true;
+    private double lastStepGenS;
+    private double lastFlushS;
+    private final boolean[] homed = new boolean[3];
+
+    /**
+     * @param moveSlots move-queue slots the MCU gives to steps and outputs
+     */
+    public PrintToolhead(PrinterConfig config, McuConfigPlan plan, double clockHz, int moveSlots, Consumer<Outgoing> out) {
+        this.config = config;
+        this.plan = plan;
+        this.clockHz = clockHz;
+        this.out = out;
+        this.kinematics = kinematics(config);
+        this.limits = new MotionLimits(config.printer().maxVelocityMmPerS(), config.printer().maxAccelMmPerS2(),
+                config.printer().squareCornerVelocityMmPerS(), config.printer().minimumCruiseRatio());
+        int maxError = (int) (MAX_STEPCOMPRESS_ERROR_S * clockHz);
+        for (int i = 0; i < config.steppers().size(); i++) {
+            StepperSettings s = config.steppers().get(i);
+            final int actuator = i;
+            rails.add(rail(s, p -> kinematics.actuatorPosition(actuator, new Vec3(p[0], p[1], p[2])), maxError, s.name()));
+        }
+        this.extruder = config.extruder() == null ? null : rail(config.extruder().stepper(), p -> p[3], maxError, "extruder");
+        this.motion = new MotionQueue(position);
+        this.lookahead = new LookaheadQueue(this::lay);
+        // One slot per output pin stays reserved for its own updates.
+        int outputs = (int) plan.oids().keySet().stream().filter(k -> k.endsWith(".enable") || k.endsWith(".pwm")).count();
+        this.budget = new MoveQueueBudget(moveSlots - outputs);
+    }
+
+    private Rail rail(StepperSettings s, java.util.function.ToDoubleFunction<double[]> actuator, int maxError, String key) {
+        StepSolver solver = new StepSolver(actuator, s.stepDistanceMm(), 0);
+        solver.setPosition(position);
+        StepperChannel channel = new StepperChannel(plan.oids().get(key), s.dirPin().invert(), clockHz, maxError, pendingSteps::add);
+        return new Rail(s, solver, channel, plan.oids().get(key), plan.oids().get(key + ".enable"));
+    }
+
+    private static Kinematics kinematics(PrinterConfig c) {
+        return switch (c.printer().kinematics()) {
+            case "cartesian" -> new CartesianKinematics();
+            case "corexy" -> new CoreXYKinematics();
+            case "delta" -> {
+                double[] arms = new double[3];
+                double[] angles = new double[3];
+                for (int i = 0; i < 3; i++) {
+                    RailSettings r = c.steppers().get(i).rail();
+                    arms[i] = r.armLengthMm();
+                    angles[i] = r.towerAngleDeg();
+                }
+                yield new DeltaKinematics(c.printer().deltaRadiusMm(), arms, angles);
+            }
+            default -> throw new IllegalArgumentException(c.printer().kinematics());
+        };
+    }
+
+    private long clock(double printTimeS) {
+        return (long) (printTimeS * clockHz);
+    }
+
+    // ---- planning ---------------------------------------------------------------------------
+
+    private void lay(Trapezoid t) {
+        if (idle) {
+            // Leaving idle: start far enough ahead of the MCU and of steps already generated.
+            printTimeS = Math.max(printTimeS, Math.max(BUFFER_TIME_START_S, Math.max(MIN_KIN_TIME_S, lastStepGenS) + kinFlushDelayS));
+            idle = false;
+        }
+        enableMovedSteppers(t, printTimeS);
+        printTimeS = motion.append(t, printTimeS);
+        lastMoveEndS = printTimeS;
+    }
+
+    private void enableMovedSteppers(Trapezoid t, double atS) {
+        List<Rail> all = new ArrayList<>(rails);
+        if (extruder != null) all.add(extruder);
+        for (Rail r : all) {
+            if (r.enabled || r.enableOid == null) continue;
+            if (r.solver.actuatorMm(t.start()) != r.solver.actuatorMm(t.end())) {
+                r.enabled = true;
+                int on = r.settings.enablePin().invert() ? 0 : 1;
+                sendEnable(r, on, clock(atS));
+            }
+        }
+    }
+
+    private void sendEnable(Rail r, int onTicks, long clock) {
+        out.accept(new Outgoing("queue_digital_out oid=" + r.enableOid + " clock=" + clock + " on_ticks=" + onTicks, r.enableUpdatedClock, clock));
+        r.enableUpdatedClock = clock;
+    }
+
+    @Override
+    public double[] position() {
+        return position.clone();
+    }
+
+    @Override
+    public void move(double[] target, double speedMmPerS) {
+        checkLimits(target);
+        Move m = new Move(position, target, speedMmPerS, limits);
+        double dz = Math.abs(target[2] - position[2]);
+        if (m.isKinematic() && dz > 0) {
+            double zRatio = m.distanceMm() / dz;
+            m.limitSpeed(config.printer().maxZVelocityMmPerS() * zRatio, config.printer().maxZAccelMmPerS2() * zRatio);
+        }
+        lookahead.add(m);
+        position = target.clone();
+    }
+
+    private void checkLimits(double[] target) {
+        if (!config.printer().kinematics().equals("delta")) {
+            for (int i = 0; i < 3; i++) {
+                if (target[i] == position[i]) continue;
+                if (!homed[i]) throw new GcodeException("Must home axis first: " + fmt(target));
+                RailSettings r = config.steppers().get(i).rail();
+                if (target[i] < r.positionMinMm() - 1e-9 || target[i] > r.positionMaxMm() + 1e-9) {
+                    throw new GcodeException("Move out of range: " + fmt(target));
+                }
+            }
+        } else if (!(homed[0] && homed[1] && homed[2]) && (target[0] != position[0] || target[1] != position[1] || target[2] != position[2])) {
+            throw new GcodeException("Must home axis first: " + fmt(target));
+        }
+    }
+
+    private static String fmt(double[] p) {
+        return String.format(java.util.Locale.ROOT, "%.3f %.3f %.3f [%.3f]", p[0], p[1], p[2], p[3]);
+    }
+
+    /** Plans everything queued to a stop. */
+    private void flushLookahead() {
+        lookahead.flushAll();
+        idle = true;
+    }
+
+    /** The time the last queued move ends (a resync when idle). */
+    private double lastMoveTime() {
+        flushLookahead();
+        printTimeS = Math.max(printTimeS, Math.max(BUFFER_TIME_START_S, Math.max(MIN_KIN_TIME_S, lastStepGenS) + kinFlushDelayS));
+        return printTimeS;
+    }
+
+    /** Generates and sends every step up to the end of the last queued move. */
+    private void fullStepFlush() {
+        flushLookahead();
+        double t = lastMoveEndS + kinFlushDelayS;
+        flushSteps(t, t);
+    }
+
+    private void flushSteps(double wantFlushS, double wantStepGenS) {
+        double flush = Math.max(wantFlushS, Math.max(lastFlushS, wantStepGenS - 0.050));
+        double stepGen = Math.max(wantStepGenS, Math.max(lastStepGenS, flush));
+        if (stepGen > lastStepGenS) {
+            for (Rail r : allRails()) r.solver.generate(motion, lastStepGenS, stepGen, r.channel::step);
+        }
+        long flushClock = Math.round(flush * clockHz);
+        for (Rail r : allRails()) r.channel.flush(flushClock);
+        lastStepGenS = stepGen;
+        lastFlushS = flush;
+        releaseSteps(flushClock);
+        motion.expireBefore(stepGen - 1.0);
+    }
+
+    private List<Rail> allRails() {
+        List<Rail> all = new ArrayList<>(rails);
+        if (extruder != null) all.add(extruder);
+        return all;
+    }
+
+    /** Sends step messages due by {@code flushClock} in clock order, each within the move-queue budget. */
+    private void releaseSteps(long flushClock) {
+        pendingSteps.sort(Comparator.comparingLong(StepperMessage::reqClock));
+        List<StepperMessage> keep = new ArrayList<>();
+        for (StepperMessage m : pendingSteps) {
+            if (m.reqClock() > flushClock) {
+                keep.add(m);
+            } else if (m instanceof StepperMessage.QueueStep q) {
+                // A stepper's first run after config starts from clock 0: it needs no slot to wait for.
+                long minClock = m.reqClock() == 0 ? 0 : budget.reserve(m.reqClock());
+                out.accept(new Outgoing("queue_step oid=" + q.oid() + " interval=" + q.sequence().interval() + " count="
+                        + q.sequence().count() + " add=" + q.sequence().add(), minClock, m.reqClock()));
+            } else {
+                StepperMessage.SetDir d = (StepperMessage.SetDir) m;
+                out.accept(new Outgoing("set_next_step_dir oid=" + d.oid() + " dir=" + d.dir(), budget.earliestFreeClock(), m.reqClock()));
+            }
+        }
+        pendingSteps.clear();
+        pendingSteps.addAll(keep);
+    }
+
+    /** Flushes steps in the background as a file host does: 0.25 s batches up to 1.5 s behind the queued motion. */
+    public void backgroundFlush() {
+        double faux = printTimeS - 1.5;
+        while (lastStepGenS < faux) flushSteps(0, lastStepGenS + 0.25);
+    }
+
+    // ---- G-code actions ---------------------------------------------------------------------
+
+    @Override
+    public void dwell(double seconds) {
+        printTimeS = lastMoveTime() + Math.max(0, seconds);
+    }
+
+    @Override
+    public void waitMoves() {
+        flushLookahead();
+    }
+
+    @Override
+    public void setVelocityLimit(Double velocity, Double accel, Double scv, Double mcr) {
+        limits = new MotionLimits(velocity != null ? velocity : limits.maxVelocityMmPerS(),
+                accel != null ? accel : limits.maxAccelMmPerS2(),
+                scv != null ? scv : limits.squareCornerVelocityMmPerS(),
+                mcr != null ? mcr : limits.minimumCruiseRatio());
+    }
+
+    @Override
+    public void setFanSpeed(double fraction) {
+        // The part fan's soft PWM is the thermal issue's; a file host schedules it like a heater.
+    }
+
+    @Override
+    public void motorsOff() {
+        fullStepFlush();
+        dwell(0.1);
+        double at = lastMoveTime();
+        for (Rail r : allRails()) {
+            if (!r.enabled || r.enableOid == null) continue;
+            r.enabled = false;
+            sendEnable(r, r.settings.enablePin().invert() ? 1 : 0, clock(at));
+        }
+        dwell(0.1);
+        java.util.Arrays.fill(homed, false);
+    }
+
+    /** What a file host does at the end of its input: motors off, then half a second of dwell. */
+    public double finish() {
+        double exitTime = lastMoveTime();
+        motorsOff();
+        dwell(0.5);
+        fullStepFlush();
+        for (Rail r : allRails()) r.channel.flushAll();
+        releaseSteps(Long.MAX_VALUE);
+        return exitTime;
+    }
+
+    @Override
+    public void home(Set<Character> axes) {
+        if (config.printer().kinematics().equals("delta")) throw new GcodeException("delta homing is not supported yet");
+        for (char a : new char[] {'X', 'Y', 'Z'}) {
+            if (axes.contains(a)) homeAxis("XYZ".indexOf(a));
+        }
+    }
+
+    private void homeAxis(int axis) {
+        RailSettings rs = config.steppers().get(axis).rail();
+        double endstop = rs.positionEndstopMm();
+        double startCoord = rs.homingPositiveDir() ? endstop - 1.5 * (endstop - rs.positionMinMm())
+                : endstop + 1.5 * (rs.positionMaxMm() - endstop);
+        double[] start = position.clone();
+        start[axis] = startCoord;
+        double[] target = position.clone();
+        target[axis] = endstop;
+        homed[axis] = true;
+        setPosition(start);
+        homingMove(axis, target, rs.homingSpeedMmPerS());
+        if (rs.homingRetractDistMm() > 0) {
+            double d = target[axis] - start[axis];
+            double r = Math.min(1, rs.homingRetractDistMm() / Math.abs(d));
+            double[] retract = target.clone();
+            retract[axis] = target[axis] - r * d;
+            move(retract, rs.homingRetractSpeedMmPerS());
+            double[] again = target.clone();
+            again[axis] = target[axis] - 2 * r * d;
+            setPosition(again);
+            homingMove(axis, target, rs.secondHomingSpeedMmPerS());
+        }
+        fullStepFlush();
+    }
+
+    /** Declares the toolhead to be at {@code p} without moving (the steppers' positions follow). */
+    private void setPosition(double[] p) {
+        fullStepFlush();
+        position = p.clone();
+        motion.rest(lastStepGenS, position);
+        for (Rail r : allRails()) r.solver.setPosition(position);
+    }
+
+    /** One homing move of a file host: arm the endstop, run the whole move, disarm. */
+    private void homingMove(int axis, double[] target, double speed) {
+        fullStepFlush();
+        double pt = lastMoveTime();
+        long clock = clock(pt);
+        String key = config.steppers().get(axis).name();
+        int trsync = plan.oids().get(key + ".trsync");
+        int endstop = plan.oids().get(key + ".endstop");
+        Rail rail = rails.get(axis);
+        double moveT = Math.abs(target[axis] - position[axis]) / speed;
+        double maxSteps = Math.abs(rail.solver.actuatorMm(target) - rail.solver.actuatorMm(position)) / rail.settings.stepDistanceMm();
+        double restTime = maxSteps <= 0 ? 0.001 : moveT / maxSteps;
+        long restTicks = clock(pt + restTime) - clock;
+        long reportTicks = (long) (0.3 * SINGLE_MCU_TRSYNC_TIMEOUT_S * clockHz);
+        int pinValue = rail.settings.rail().endstopPin().invert() ? 0 : 1;
+        out.accept(new Outgoing("trsync_start oid=" + trsync + " report_clock=" + clock + " report_ticks=" + reportTicks + " expire_reason=4", 0, 0));
+        out.accept(new Outgoing("stepper_stop_on_trigger oid=" + rail.oid + " trsync_oid=" + trsync, 0, 0));
+        out.accept(new Outgoing("trsync_set_timeout oid=" + trsync + " clock=" + (clock + (long) (SINGLE_MCU_TRSYNC_TIMEOUT_S * clockHz)), 0, 0));
+        out.accept(new Outgoing("endstop_home oid=" + endstop + " clock=" + clock + " sample_ticks=" + (long) (ENDSTOP_SAMPLE_TIME_S * clockHz)
+                + " sample_count=" + ENDSTOP_SAMPLE_COUNT + " rest_ticks=" + restTicks + " pin_value=" + pinValue + " trsync_oid=" + trsync
+                + " trigger_reason=1", 0, 0));
+        printTimeS = pt + HOMING_START_DELAY_S + kinFlushDelayS;
+        idle = false;
+        move(target, speed);
+        fullStepFlush();
+        out.accept(new Outgoing("endstop_home oid=" + endstop + " clock=0 sample_ticks=0 sample_count=0 rest_ticks=0 pin_value=0 trsync_oid=0 trigger_reason=0", 0, 0));
+        // A file host never sees the trigger: the toolhead is where the move ended, the endstop position.
+        idle = true;
+        position = target.clone();
+    }
+
+    /** Steps generated per stepper so far (with direction), for reports. */
+    public long stepsOf(String stepper) {
+        return allRails().stream().filter(r -> r.settings.name().equals(stepper)).findFirst().orElseThrow().channel.committedSteps();
+    }
+
+    public double printTimeS() {
+        return printTimeS;
+    }
+}
