@@ -1,6 +1,7 @@
 package org.steptrace.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -77,8 +78,59 @@ class CliTest {
     }
 
     @Test
+    void planWritesAStreamThatDecodeReadsBack(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("print.bin");
+        int code = run("plan", "--printer", Fixtures.path("streams/linux-cartesian.cfg").toString(), "--dictionary", dict(),
+                Fixtures.path("streams/small-print.gcode").toString(), "-o", out.toString());
+        assertEquals(0, code, err.toString());
+        assertTrue(err.toString().contains("print time 80.378 s"), err.toString());
+        StringWriter decoded = new StringWriter();
+        assertEquals(0, Main.run(new String[] {"decode", "--dictionary", dict(), out.toString()}, new PrintWriter(decoded, true), new PrintWriter(err, true)));
+        assertTrue(decoded.toString().startsWith("allocate_oids count=18\nconfig_analog_in oid=10 pin=analog1\n"), decoded.toString());
+        assertTrue(decoded.toString().contains("finalize_config crc=171970567"));
+    }
+
+    @Test
+    void planWithTheAvrDictionaryPrintsItsPinNames(@TempDir Path dir) throws IOException {
+        Path gcode = dir.resolve("moves.gcode");
+        Files.writeString(gcode, "G28\nG1 X20 Y20 Z2 F3000\nG1 X40 E2 F1200\n");
+        Path out = dir.resolve("avr.bin");
+        assertEquals(0, run("plan", "--printer", "boards/avr-cartesian.cfg", "--dictionary",
+                Fixtures.path("dictionaries/atmega2560.dict").toString(), gcode.toString(), "-o", out.toString()), err.toString());
+        StringWriter decoded = new StringWriter();
+        Main.run(new String[] {"decode", "--dictionary", Fixtures.path("dictionaries/atmega2560.dict").toString(), out.toString()},
+                new PrintWriter(decoded, true), new PrintWriter(err, true));
+        assertTrue(decoded.toString().contains("config_stepper oid=2 step_pin=PF0 dir_pin=PF1 invert_step=0 step_pulse_ticks=32"), decoded.toString());
+        assertTrue(decoded.toString().contains("config_endstop oid=0 pin=PE5 pull_up=1"));
+        assertTrue(decoded.toString().contains("queue_step oid=2"));
+    }
+
+    @Test
+    void planNamesTheBadGcodeLineAndWritesNothing(@TempDir Path dir) throws IOException {
+        Path gcode = dir.resolve("bad.gcode");
+        Files.writeString(gcode, "G28\nG1 X10\nG1 X1O\n");
+        Path out = dir.resolve("never.bin");
+        assertEquals(2, run("plan", "--printer", "boards/avr-cartesian.cfg", "--dictionary",
+                Fixtures.path("dictionaries/atmega2560.dict").toString(), gcode.toString(), "-o", out.toString()));
+        assertTrue(err.toString().contains("bad.gcode:3: G1: X must be a number, got '1O'"), err.toString());
+        assertFalse(Files.exists(out));
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "no temporary file left");
+        }
+        assertEquals(2, run("plan", "--printer", "boards/avr-cartesian.cfg", "--dictionary",
+                Fixtures.path("dictionaries/atmega2560.dict").toString(), writeGcode(dir, "G1 X10\n"), "-o", out.toString()));
+        assertTrue(err.toString().contains("Must home axis first"), err.toString());
+    }
+
+    private static String writeGcode(Path dir, String text) throws IOException {
+        Path p = dir.resolve("g" + text.hashCode() + ".gcode");
+        Files.writeString(p, text);
+        return p.toString();
+    }
+
+    @Test
     void everyCommandHasHelp() {
-        for (String cmd : new String[] {"decode", "bench"}) {
+        for (String cmd : new String[] {"decode", "plan", "emulate", "bench"}) {
             out.getBuffer().setLength(0);
             assertEquals(0, run(cmd, "--help"));
             assertTrue(out.toString().startsWith("Usage: steptrace " + cmd), out.toString());
