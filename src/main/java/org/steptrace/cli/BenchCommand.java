@@ -25,6 +25,7 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         print(out, new org.steptrace.bench.ProtocolBench(seconds).run());
         print(out, new org.steptrace.bench.EmulatorBench(seconds).run());
+        print(out, new org.steptrace.bench.PlanBench(seconds < 1 ? 2 : 60).run());
         return 0;
     }
 

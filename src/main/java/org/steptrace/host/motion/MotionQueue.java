@@ -94,8 +94,8 @@ public final class MotionQueue {
         Segment s = segmentAtOrBefore(tS);
         if (s == null) return segments.isEmpty() ? Double.POSITIVE_INFINITY : segments.get(0).startS();
         if (tS < s.endS()) return s.endS();
-        int i = segments.indexOf(s);
-        return i + 1 < segments.size() ? segments.get(i + 1).startS() : Double.POSITIVE_INFINITY;
+        // segmentAtOrBefore left the cursor on s.
+        return cursor + 1 < segments.size() ? segments.get(cursor + 1).startS() : Double.POSITIVE_INFINITY;
     }
 
     /** Drops segments that ended before {@code tS} (history no longer needed). */

@@ -24,6 +24,7 @@ public final class StepperChannel {
     private long heldClock;
     private boolean heldPositive;
     private long stepCount;
+    private long stepsSent;
 
     public StepperChannel(int oid, boolean invertDir, double clockHz, int maxErrorTicks, Consumer<StepperMessage> out) {
         this.oid = oid;
@@ -55,6 +56,7 @@ public final class StepperChannel {
             dir = pinLevel;
         }
         stepCount += positive ? 1 : -1;
+        stepsSent++;
         if (clock - compressor.lastStepClock() >= CLOCK_DIFF_MAX) {
             drain(clock - CLOCK_DIFF_MAX + 1);
             if (clock - compressor.lastStepClock() >= CLOCK_DIFF_MAX && compressor.pending() == 0) {
@@ -98,6 +100,11 @@ public final class StepperChannel {
     /** Steps committed so far, with direction: the MCU's position after they run. */
     public long committedSteps() {
         return stepCount;
+    }
+
+    /** Steps committed so far, whatever their direction. */
+    public long stepsSent() {
+        return stepsSent;
     }
 
     /** After a reset_step_clock: the next step is measured from {@code clock}; the direction is forgotten. */

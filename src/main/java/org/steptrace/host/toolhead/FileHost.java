@@ -12,6 +12,7 @@ import org.steptrace.host.gcode.Toolhead;
 import org.steptrace.host.mcu.McuConfigPlan;
 import org.steptrace.protocol.CommandText;
 import org.steptrace.protocol.DataDictionary;
+import org.steptrace.protocol.Message;
 import org.steptrace.protocol.MessageBlock;
 import org.steptrace.protocol.PayloadWriter;
 
@@ -22,17 +23,18 @@ import org.steptrace.protocol.PayloadWriter;
  */
 public final class FileHost {
     /** What planning a G-code file produced. */
-    public record Result(byte[] stream, List<String> commands, McuConfigPlan plan, double exitPrintTimeS,
-                         Map<String, Long> stepsByStepper, List<String> replies) {}
+    public record Result(byte[] stream, List<Message> commands, McuConfigPlan plan, double exitPrintTimeS,
+                         Map<String, Long> stepsByStepper, long totalSteps, int moves, List<String> replies) {}
 
     /** The move queue a file host assumes. */
     static final int FILE_MOVE_COUNT = 500;
 
     public static Result plan(PrinterConfig config, DataDictionary dict, List<String> gcodeLines, String gcodeName) {
         McuConfigPlan plan = McuConfigPlan.build(config, dict, 0);
-        List<String> commands = new ArrayList<>(plan.allLines());
+        List<Message> commands = new ArrayList<>();
+        for (String line : plan.allLines()) commands.add(CommandText.parse(dict, line));
         Map<String, Double> targets = new HashMap<>();
-        PrintToolhead toolhead = new PrintToolhead(config, plan, dict.clockFrequencyHz(), FILE_MOVE_COUNT, o -> commands.add(o.text()));
+        PrintToolhead toolhead = new PrintToolhead(config, plan, dict, FILE_MOVE_COUNT, o -> commands.add(o.message()));
         List<String> replies = new ArrayList<>();
         Toolhead withHeaters = new HeaterNotingToolhead(toolhead, (h, t, wait) -> targets.put(h, t));
         GcodeInterpreter interp = new GcodeInterpreter(withHeaters, replies::add);
@@ -46,18 +48,19 @@ public final class FileHost {
         Map<String, Long> steps = new HashMap<>();
         for (var s : config.steppers()) steps.put(s.name(), toolhead.stepsOf(s.name()));
         if (config.extruder() != null) steps.put("extruder", toolhead.stepsOf("extruder"));
-        return new Result(encode(dict, commands), List.copyOf(commands), plan, exit, Map.copyOf(steps), List.copyOf(replies));
+        return new Result(encode(commands), List.copyOf(commands), plan, exit, Map.copyOf(steps), toolhead.totalSteps(),
+                toolhead.movesPlanned(), List.copyOf(replies));
     }
 
     /** Blocks back to back, seq from 1, each packed with as many whole commands as fit. */
-    static byte[] encode(DataDictionary dict, List<String> commands) {
+    static byte[] encode(List<Message> commands) {
         PayloadWriter stream = new PayloadWriter(commands.size() * 8);
         PayloadWriter block = new PayloadWriter();
         PayloadWriter one = new PayloadWriter();
         int seq = 1;
-        for (String c : commands) {
+        for (Message c : commands) {
             one.reset();
-            CommandText.parse(dict, c).encode(one);
+            c.encode(one);
             if (block.size() + one.size() > MessageBlock.MAX_PAYLOAD) {
                 stream.writeBytes(new MessageBlock(seq++ & MessageBlock.SEQ_MASK, block.toBytes()).encode(), 0, block.size() + MessageBlock.MIN_LENGTH);
                 block.reset();

@@ -1,7 +1,9 @@
 package org.steptrace.host.toolhead;
 
+import org.steptrace.protocol.Message;
+
 /**
- * A command for the MCU, as text, with when it may go ({@code minClock}) and when it is needed
+ * A command for the MCU with when it may go ({@code minClock}) and when it is needed
  * ({@code reqClock}); 0 for both when it may go at once.
  */
-public record Outgoing(String text, long minClock, long reqClock) {}
+public record Outgoing(Message message, long minClock, long reqClock) {}

@@ -10,6 +10,7 @@ import org.steptrace.host.config.RailSettings;
 import org.steptrace.host.config.StepperSettings;
 import org.steptrace.host.gcode.GcodeException;
 import org.steptrace.host.gcode.Toolhead;
+import org.steptrace.host.mcu.McuCommands;
 import org.steptrace.host.mcu.McuConfigPlan;
 import org.steptrace.host.mcu.MoveQueueBudget;
 import org.steptrace.host.motion.LookaheadQueue;
@@ -25,6 +26,7 @@ import org.steptrace.machine.CoreXYKinematics;
 import org.steptrace.machine.DeltaKinematics;
 import org.steptrace.machine.Kinematics;
 import org.steptrace.machine.Vec3;
+import org.steptrace.protocol.DataDictionary;
 
 /**
  * The host's toolhead for one MCU: G-code moves go through lookahead onto the print-time axis,
@@ -63,6 +65,7 @@ public final class PrintToolhead implements Toolhead {
 
     private final PrinterConfig config;
     private final McuConfigPlan plan;
+    private final McuCommands cmd;
     private final double clockHz;
     private final Consumer<Outgoing> out;
     private final Kinematics kinematics;
@@ -79,6 +82,7 @@ public final class PrintToolhead implements Toolhead {
     /** When the last laid move ends (print time can run past it: dwells, resyncs). */
     private double lastMoveEndS;
     private boolean idle = true;
+    private int moves;
     private double lastStepGenS;
     private double lastFlushS;
     private final boolean[] homed = new boolean[3];
@@ -86,10 +90,11 @@ public final class PrintToolhead implements Toolhead {
     /**
      * @param moveSlots move-queue slots the MCU gives to steps and outputs
      */
-    public PrintToolhead(PrinterConfig config, McuConfigPlan plan, double clockHz, int moveSlots, Consumer<Outgoing> out) {
+    public PrintToolhead(PrinterConfig config, McuConfigPlan plan, DataDictionary dict, int moveSlots, Consumer<Outgoing> out) {
         this.config = config;
         this.plan = plan;
-        this.clockHz = clockHz;
+        this.clockHz = dict.clockFrequencyHz();
+        this.cmd = new McuCommands(dict);
         this.out = out;
         this.kinematics = kinematics(config);
         this.limits = new MotionLimits(config.printer().maxVelocityMmPerS(), config.printer().maxAccelMmPerS2(),
@@ -164,7 +169,7 @@ public final class PrintToolhead implements Toolhead {
     }
 
     private void sendEnable(Rail r, int onTicks, long clock) {
-        out.accept(new Outgoing("queue_digital_out oid=" + r.enableOid + " clock=" + clock + " on_ticks=" + onTicks, r.enableUpdatedClock, clock));
+        out.accept(new Outgoing(cmd.queueDigitalOut(r.enableOid, clock, onTicks), r.enableUpdatedClock, clock));
         r.enableUpdatedClock = clock;
     }
 
@@ -184,6 +189,7 @@ public final class PrintToolhead implements Toolhead {
         }
         lookahead.add(m);
         position = target.clone();
+        moves++;
     }
 
     private void checkLimits(double[] target) {
@@ -255,11 +261,11 @@ public final class PrintToolhead implements Toolhead {
             } else if (m instanceof StepperMessage.QueueStep q) {
                 // A stepper's first run after config starts from clock 0: it needs no slot to wait for.
                 long minClock = m.reqClock() == 0 ? 0 : budget.reserve(m.reqClock());
-                out.accept(new Outgoing("queue_step oid=" + q.oid() + " interval=" + q.sequence().interval() + " count="
-                        + q.sequence().count() + " add=" + q.sequence().add(), minClock, m.reqClock()));
+                out.accept(new Outgoing(cmd.queueStep(q.oid(), q.sequence().interval(), q.sequence().count(), q.sequence().add()),
+                        minClock, m.reqClock()));
             } else {
                 StepperMessage.SetDir d = (StepperMessage.SetDir) m;
-                out.accept(new Outgoing("set_next_step_dir oid=" + d.oid() + " dir=" + d.dir(), budget.earliestFreeClock(), m.reqClock()));
+                out.accept(new Outgoing(cmd.setNextStepDir(d.oid(), d.dir()), budget.earliestFreeClock(), m.reqClock()));
             }
         }
         pendingSteps.clear();
@@ -379,17 +385,16 @@ public final class PrintToolhead implements Toolhead {
         long restTicks = clock(pt + restTime) - clock;
         long reportTicks = (long) (0.3 * SINGLE_MCU_TRSYNC_TIMEOUT_S * clockHz);
         int pinValue = rail.settings.rail().endstopPin().invert() ? 0 : 1;
-        out.accept(new Outgoing("trsync_start oid=" + trsync + " report_clock=" + clock + " report_ticks=" + reportTicks + " expire_reason=4", 0, 0));
-        out.accept(new Outgoing("stepper_stop_on_trigger oid=" + rail.oid + " trsync_oid=" + trsync, 0, 0));
-        out.accept(new Outgoing("trsync_set_timeout oid=" + trsync + " clock=" + (clock + (long) (SINGLE_MCU_TRSYNC_TIMEOUT_S * clockHz)), 0, 0));
-        out.accept(new Outgoing("endstop_home oid=" + endstop + " clock=" + clock + " sample_ticks=" + (long) (ENDSTOP_SAMPLE_TIME_S * clockHz)
-                + " sample_count=" + ENDSTOP_SAMPLE_COUNT + " rest_ticks=" + restTicks + " pin_value=" + pinValue + " trsync_oid=" + trsync
-                + " trigger_reason=1", 0, 0));
+        out.accept(new Outgoing(cmd.trsyncStart(trsync, clock, reportTicks, 4), 0, 0));
+        out.accept(new Outgoing(cmd.stepperStopOnTrigger(rail.oid, trsync), 0, 0));
+        out.accept(new Outgoing(cmd.trsyncSetTimeout(trsync, clock + (long) (SINGLE_MCU_TRSYNC_TIMEOUT_S * clockHz)), 0, 0));
+        out.accept(new Outgoing(cmd.endstopHome(endstop, clock, (long) (ENDSTOP_SAMPLE_TIME_S * clockHz), ENDSTOP_SAMPLE_COUNT, restTicks,
+                pinValue, trsync, 1), 0, 0));
         printTimeS = pt + HOMING_START_DELAY_S + kinFlushDelayS;
         idle = false;
         move(target, speed);
         fullStepFlush();
-        out.accept(new Outgoing("endstop_home oid=" + endstop + " clock=0 sample_ticks=0 sample_count=0 rest_ticks=0 pin_value=0 trsync_oid=0 trigger_reason=0", 0, 0));
+        out.accept(new Outgoing(cmd.endstopHome(endstop, 0, 0, 0, 0, 0, 0, 0), 0, 0));
         // A file host never sees the trigger: the toolhead is where the move ended, the endstop position.
         idle = true;
         position = target.clone();
@@ -398,6 +403,16 @@ public final class PrintToolhead implements Toolhead {
     /** Steps generated per stepper so far (with direction), for reports. */
     public long stepsOf(String stepper) {
         return allRails().stream().filter(r -> r.settings.name().equals(stepper)).findFirst().orElseThrow().channel.committedSteps();
+    }
+
+    /** Moves queued so far. */
+    public int movesPlanned() {
+        return moves;
+    }
+
+    /** Steps sent by every stepper, whatever their direction. */
+    public long totalSteps() {
+        return allRails().stream().mapToLong(r -> r.channel.stepsSent()).sum();
     }
 
     public double printTimeS() {
