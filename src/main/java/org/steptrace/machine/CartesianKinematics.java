@@ -18,6 +18,13 @@ public final class CartesianKinematics implements Kinematics {
     }
 
     @Override
+    public double[] linearCoefficients(int index) {
+        double[] c = new double[3];
+        c[index] = 1;
+        return c;
+    }
+
+    @Override
     public Vec3 toolhead(double[] a) {
         return new Vec3(a[0], a[1], a[2]);
     }

@@ -18,6 +18,16 @@ public final class CoreXYKinematics implements Kinematics {
     }
 
     @Override
+    public double[] linearCoefficients(int index) {
+        return switch (index) {
+            case 0 -> new double[] {1, 1, 0};
+            case 1 -> new double[] {1, -1, 0};
+            case 2 -> new double[] {0, 0, 1};
+            default -> throw new IndexOutOfBoundsException(index);
+        };
+    }
+
+    @Override
     public Vec3 toolhead(double[] a) {
         return new Vec3((a[0] + a[1]) / 2, (a[0] - a[1]) / 2, a[2]);
     }

@@ -15,6 +15,14 @@ public interface Kinematics {
     /** The toolhead position for the given actuator positions. */
     Vec3 toolhead(double[] actuatorMm);
 
+    /**
+     * For a geometry where actuator {@code index} is a fixed linear combination of x, y and z,
+     * those three coefficients (so step times have a closed form); null otherwise.
+     */
+    default double[] linearCoefficients(int index) {
+        return null;
+    }
+
     /** All actuator positions for a toolhead at {@code p}. */
     default double[] actuatorPositions(Vec3 p) {
         double[] out = new double[actuatorCount()];

@@ -89,6 +89,11 @@ public final class MotionQueue {
         return s.startS() <= tS ? s : null;
     }
 
+    /** Index of the segment containing {@code tS} or the last before it; -1 if none (for scanning {@link #segments()}). */
+    public int indexAtOrBefore(double tS) {
+        return segmentAtOrBefore(tS) == null ? -1 : cursor;
+    }
+
     /** Start of the next segment after {@code tS}, or +infinity: a bound for the step solver's search. */
     public double nextBoundaryAfter(double tS) {
         Segment s = segmentAtOrBefore(tS);

@@ -21,6 +21,8 @@ public final class StepSolver {
     private static final double TIME_TOLERANCE_S = 1e-9;
 
     private final ToDoubleFunction<double[]> actuator;
+    /** x, y, z, e coefficients when the actuator is linear in them (closed-form step times), else null. */
+    private final double[] linear;
     private final double stepDistMm;
     private final double[] pos = new double[4];
     /** Where the stepper is commanded to be (mm): a step boundary, or wherever a set-position put it. */
@@ -30,7 +32,21 @@ public final class StepSolver {
     private double seekS = SEEK_TIME_RESET_S;
 
     public StepSolver(ToDoubleFunction<double[]> actuator, double stepDistMm, long commandedSteps) {
+        this(actuator, null, stepDistMm, commandedSteps);
+    }
+
+    /**
+     * A solver for an actuator that is {@code coefficients} · (x, y, z, e): step times come in
+     * closed form from each segment's quadratic, with no search.
+     */
+    public static StepSolver linear(double[] coefficients, double stepDistMm, long commandedSteps) {
+        double[] c = coefficients.clone();
+        return new StepSolver(p -> c[0] * p[0] + c[1] * p[1] + c[2] * p[2] + c[3] * p[3], c, stepDistMm, commandedSteps);
+    }
+
+    private StepSolver(ToDoubleFunction<double[]> actuator, double[] linear, double stepDistMm, long commandedSteps) {
         this.actuator = actuator;
+        this.linear = linear;
         this.stepDistMm = stepDistMm;
         this.commandedSteps = commandedSteps;
         this.commandedMm = commandedSteps * stepDistMm;
@@ -62,6 +78,10 @@ public final class StepSolver {
 
     /** Emits every step whose crossing lies in (fromS, toS]. */
     public void generate(MotionQueue q, double fromS, double toS, StepSink sink) {
+        if (linear != null) {
+            generateLinear(q, fromS, toS, sink);
+            return;
+        }
         double t = fromS;
         while (t < toS) {
             double bound = Math.min(toS, q.nextBoundaryAfter(t));
@@ -86,6 +106,55 @@ public final class StepSolver {
                 else seekS *= 2;
             }
         }
+    }
+
+    /**
+     * Linear actuators: along a segment the actuator moves k·d(t) with d(t) = (v0 + h·t)·t, which
+     * never runs backwards, so each next boundary is reached at the root of h·t² + v0·t = q,
+     * taken in the stable form t = 2q / (v0 + √(v0² + 4hq)).
+     */
+    private void generateLinear(MotionQueue q, double fromS, double toS, StepSink sink) {
+        java.util.List<MotionQueue.Segment> segs = q.segments();
+        int i = Math.max(0, q.indexAtOrBefore(fromS));
+        for (; i < segs.size(); i++) {
+            MotionQueue.Segment s = segs.get(i);
+            if (s.startS() >= toS) break;
+            if (s.endS() <= fromS || s.durationS() <= 0) continue;
+            double k = linear[0] * s.axesR()[0] + linear[1] * s.axesR()[1] + linear[2] * s.axesR()[2] + linear[3] * s.axesR()[3];
+            if (Math.abs(k) < 1e-15) continue;
+            double a0 = linear[0] * s.startPos()[0] + linear[1] * s.startPos()[1] + linear[2] * s.startPos()[2] + linear[3] * s.startPos()[3];
+            boolean positive = k > 0;
+            double half = 0.5 * stepDistMm;
+            double lo = Math.max(fromS, s.startS()) - s.startS();
+            double hi = Math.min(toS, s.endS()) - s.startS();
+            double v0 = s.startV();
+            double h = s.halfAccel();
+            while (true) {
+                double target = commandedMm + (positive ? half : -half);
+                double dist = (target - a0) / k;
+                double disc = v0 * v0 + 4 * h * dist;
+                if (dist <= 0 || disc < 0) {
+                    if (dist <= 0) {
+                        // Already past this boundary at the segment start: a set-position put it here.
+                        double t = lo;
+                        if (t > hi) break;
+                        emit(positive, s.startS() + t, sink);
+                        continue;
+                    }
+                    break;
+                }
+                double t = 2 * dist / (v0 + Math.sqrt(disc));
+                if (t > hi) break;
+                if (t < lo) t = lo; // reached exactly at the window start: it belongs to this window
+                emit(positive, s.startS() + t, sink);
+            }
+        }
+    }
+
+    private void emit(boolean positive, double timeS, StepSink sink) {
+        commandedSteps += positive ? 1 : -1;
+        commandedMm += positive ? stepDistMm : -stepDistMm;
+        sink.step(positive, timeS);
     }
 
     /** The time in (a, b] where the actuator reaches {@code target}; it is past it at b. */

@@ -103,9 +103,14 @@ public final class PrintToolhead implements Toolhead {
         for (int i = 0; i < config.steppers().size(); i++) {
             StepperSettings s = config.steppers().get(i);
             final int actuator = i;
-            rails.add(rail(s, p -> kinematics.actuatorPosition(actuator, new Vec3(p[0], p[1], p[2])), maxError, s.name()));
+            double[] c = kinematics.linearCoefficients(i);
+            StepSolver solver = c != null ? StepSolver.linear(new double[] {c[0], c[1], c[2], 0}, s.stepDistanceMm(), 0)
+                    : new StepSolver(p -> kinematics.actuatorPosition(actuator, new Vec3(p[0], p[1], p[2])), s.stepDistanceMm(), 0);
+            rails.add(rail(s, solver, maxError, s.name()));
         }
-        this.extruder = config.extruder() == null ? null : rail(config.extruder().stepper(), p -> p[3], maxError, "extruder");
+        this.extruder = config.extruder() == null ? null
+                : rail(config.extruder().stepper(), StepSolver.linear(new double[] {0, 0, 0, 1}, config.extruder().stepper().stepDistanceMm(), 0),
+                        maxError, "extruder");
         this.motion = new MotionQueue(position);
         this.lookahead = new LookaheadQueue(this::lay);
         // One slot per output pin stays reserved for its own updates.
@@ -113,8 +118,7 @@ public final class PrintToolhead implements Toolhead {
         this.budget = new MoveQueueBudget(moveSlots - outputs);
     }
 
-    private Rail rail(StepperSettings s, java.util.function.ToDoubleFunction<double[]> actuator, int maxError, String key) {
-        StepSolver solver = new StepSolver(actuator, s.stepDistanceMm(), 0);
+    private Rail rail(StepperSettings s, StepSolver solver, int maxError, String key) {
         solver.setPosition(position);
         StepperChannel channel = new StepperChannel(plan.oids().get(key), s.dirPin().invert(), clockHz, maxError, pendingSteps::add);
         return new Rail(s, solver, channel, plan.oids().get(key), plan.oids().get(key + ".enable"));

@@ -56,6 +56,37 @@ class StepSolverTest {
         assertTrue(times.get(0) > first.startS());
     }
 
+    @Property(tries = 100)
+    void theClosedFormForLinearActuatorsAgreesWithTheSearch(@ForAll @LongRange(min = 0, max = 100_000) long seed) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        List<double[]> pts = new ArrayList<>();
+        pts.add(new double[] {100, 100, 5, 0});
+        for (int i = 0; i < 8; i++) pts.add(new double[] {r.nextDouble(50, 150), r.nextDouble(50, 150), r.nextDouble(0, 10), r.nextDouble(-2, 2)});
+        double[] end = new double[1];
+        MotionQueue q = trajectory(pts, r.nextDouble(10, 250), end);
+        double[] coeffs = {1, -1, 0.5, 0}; // a corexy-like belt with some z in it
+        StepSolver search = new StepSolver(p -> p[0] - p[1] + 0.5 * p[2], 0.0125, 0);
+        StepSolver closed = StepSolver.linear(coeffs, 0.0125, 0);
+        search.setPosition(pts.get(0));
+        closed.setPosition(pts.get(0));
+        List<double[]> a = new ArrayList<>();
+        List<double[]> b = new ArrayList<>();
+        // In uneven windows, as flushes cut them.
+        double t = 0;
+        while (t < end[0] + 0.1) {
+            double next = t + r.nextDouble(0.001, 0.3);
+            search.generate(q, t, next, (pos, tS) -> a.add(new double[] {pos ? 1 : -1, tS}));
+            closed.generate(q, t, next, (pos, tS) -> b.add(new double[] {pos ? 1 : -1, tS}));
+            t = next;
+        }
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(a.get(i)[0], b.get(i)[0], "direction of step " + i);
+            assertEquals(a.get(i)[1], b.get(i)[1], 2e-9, "time of step " + i);
+        }
+        assertEquals(search.commandedSteps(), closed.commandedSteps());
+    }
+
     @Property(tries = 40)
     void deltaStepCountsEqualTheExactCarriagePositions(@ForAll @LongRange(min = 0, max = 100_000) long seed) {
         java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
