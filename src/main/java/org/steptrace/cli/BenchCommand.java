@@ -19,13 +19,26 @@ final class BenchCommand implements Callable<Integer> {
             description = "Measuring time per figure after warm-up (default: ${DEFAULT-VALUE}).")
     double seconds;
 
+    @Option(names = "--only", paramLabel = "GROUP", split = ",",
+            description = "Run only these groups: protocol, emulator, plan (default: all).")
+    java.util.List<String> only;
+
+    private boolean wanted(String group) {
+        return only == null || only.contains(group);
+    }
+
     @Override
     public Integer call() {
         if (!(seconds > 0)) throw new UserInputException("--seconds must be positive");
         PrintWriter out = spec.commandLine().getOut();
-        print(out, new org.steptrace.bench.ProtocolBench(seconds).run());
-        print(out, new org.steptrace.bench.EmulatorBench(seconds).run());
-        print(out, new org.steptrace.bench.PlanBench(seconds < 1 ? 2 : 60).run());
+        if (only != null) {
+            for (String g : only) {
+                if (!java.util.List.of("protocol", "emulator", "plan").contains(g)) throw new UserInputException("--only: unknown group '" + g + "'");
+            }
+        }
+        if (wanted("plan")) print(out, new org.steptrace.bench.PlanBench(seconds < 1 ? 2 : 60).run());
+        if (wanted("protocol")) print(out, new org.steptrace.bench.ProtocolBench(seconds).run());
+        if (wanted("emulator")) print(out, new org.steptrace.bench.EmulatorBench(seconds).run());
         return 0;
     }
 

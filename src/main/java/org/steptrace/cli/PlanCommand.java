@@ -81,7 +81,7 @@ final class PlanCommand implements Callable<Integer> {
         }
         r.replies().forEach(err::println);
         Map<String, Long> steps = new TreeMap<>(r.stepsByStepper());
-        err.printf(Locale.ROOT, "planned %s: %d commands, %d bytes, print time %.3f s, steps %s -> %s%n", gcode, r.commands().size(),
+        err.printf(Locale.ROOT, "planned %s: %d commands, %d bytes, print time %.3f s, steps %s -> %s%n", gcode, r.commands(),
                 r.stream().length, r.exitPrintTimeS(), steps, output);
         err.flush();
         return 0;

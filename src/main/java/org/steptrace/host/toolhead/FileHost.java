@@ -23,7 +23,7 @@ import org.steptrace.protocol.PayloadWriter;
  */
 public final class FileHost {
     /** What planning a G-code file produced. */
-    public record Result(byte[] stream, List<Message> commands, McuConfigPlan plan, double exitPrintTimeS,
+    public record Result(byte[] stream, int commands, McuConfigPlan plan, double exitPrintTimeS,
                          Map<String, Long> stepsByStepper, long totalSteps, int moves, List<String> replies) {}
 
     /** The move queue a file host assumes. */
@@ -31,10 +31,10 @@ public final class FileHost {
 
     public static Result plan(PrinterConfig config, DataDictionary dict, List<String> gcodeLines, String gcodeName) {
         McuConfigPlan plan = McuConfigPlan.build(config, dict, 0);
-        List<Message> commands = new ArrayList<>();
-        for (String line : plan.allLines()) commands.add(CommandText.parse(dict, line));
+        BlockWriter writer = new BlockWriter();
+        for (String line : plan.allLines()) writer.add(CommandText.parse(dict, line));
         Map<String, Double> targets = new HashMap<>();
-        PrintToolhead toolhead = new PrintToolhead(config, plan, dict, FILE_MOVE_COUNT, o -> commands.add(o.message()));
+        PrintToolhead toolhead = new PrintToolhead(config, plan, dict, FILE_MOVE_COUNT, o -> writer.add(o.message()));
         List<String> replies = new ArrayList<>();
         Toolhead withHeaters = new HeaterNotingToolhead(toolhead, (h, t, wait) -> targets.put(h, t));
         GcodeInterpreter interp = new GcodeInterpreter(withHeaters, replies::add);
@@ -48,29 +48,42 @@ public final class FileHost {
         Map<String, Long> steps = new HashMap<>();
         for (var s : config.steppers()) steps.put(s.name(), toolhead.stepsOf(s.name()));
         if (config.extruder() != null) steps.put("extruder", toolhead.stepsOf("extruder"));
-        return new Result(encode(commands), List.copyOf(commands), plan, exit, Map.copyOf(steps), toolhead.totalSteps(),
+        return new Result(writer.finish(), writer.count(), plan, exit, Map.copyOf(steps), toolhead.totalSteps(),
                 toolhead.movesPlanned(), List.copyOf(replies));
     }
 
-    /** Blocks back to back, seq from 1, each packed with as many whole commands as fit. */
-    static byte[] encode(List<Message> commands) {
-        PayloadWriter stream = new PayloadWriter(commands.size() * 8);
-        PayloadWriter block = new PayloadWriter();
-        PayloadWriter one = new PayloadWriter();
-        int seq = 1;
-        for (Message c : commands) {
+    /** Packs messages into blocks as they come (seq from 1), so nothing but bytes is kept. */
+    private static final class BlockWriter {
+        private final PayloadWriter stream = new PayloadWriter(1 << 16);
+        private final PayloadWriter block = new PayloadWriter();
+        private final PayloadWriter one = new PayloadWriter();
+        private final byte[] frame = new byte[MessageBlock.MAX_LENGTH];
+        private int seq = 1;
+        private int count;
+
+        void add(Message m) {
             one.reset();
-            c.encode(one);
-            if (block.size() + one.size() > MessageBlock.MAX_PAYLOAD) {
-                stream.writeBytes(new MessageBlock(seq++ & MessageBlock.SEQ_MASK, block.toBytes()).encode(), 0, block.size() + MessageBlock.MIN_LENGTH);
-                block.reset();
-            }
+            m.encode(one);
+            if (block.size() + one.size() > MessageBlock.MAX_PAYLOAD) flushBlock();
             block.writeBytes(one.array(), 0, one.size());
+            count++;
         }
-        if (block.size() > 0) {
-            stream.writeBytes(new MessageBlock(seq & MessageBlock.SEQ_MASK, block.toBytes()).encode(), 0, block.size() + MessageBlock.MIN_LENGTH);
+
+        private void flushBlock() {
+            System.arraycopy(block.array(), 0, frame, MessageBlock.HEADER_LENGTH, block.size());
+            int len = MessageBlock.frame(frame, 0, seq++ & MessageBlock.SEQ_MASK, block.size());
+            stream.writeBytes(frame, 0, len);
+            block.reset();
         }
-        return stream.toByteArray();
+
+        byte[] finish() {
+            if (block.size() > 0) flushBlock();
+            return stream.toByteArray();
+        }
+
+        int count() {
+            return count;
+        }
     }
 
     private FileHost() {}
