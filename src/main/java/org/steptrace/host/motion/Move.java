@@ -24,6 +24,8 @@ public final class Move {
     double maxStartV2;
     double maxMcrStartV2;
     double nextJunctionV2 = 999999999.9;
+    /** The extruder's instantaneous corner velocity (mm/s of filament), or NaN without an extruder. */
+    double extruderCornerV = Double.NaN;
 
     /**
      * @param speedMmPerS requested speed (the XYZ path speed; the E speed for extrude-only moves)
@@ -72,6 +74,11 @@ public final class Move {
         if (!kinematic || !prev.kinematic) return;
         double maxStart = Math.min(Math.min(maxCruiseV2, prev.maxCruiseV2),
                 Math.min(prev.nextJunctionV2, prev.maxStartV2 + prev.deltaV2));
+        if (!Double.isNaN(extruderCornerV)) {
+            // The filament's speed may jump by at most the extruder's corner velocity.
+            double diff = Math.abs(axesR[3] - prev.axesR[3]);
+            if (diff > 0) maxStart = Math.min(maxStart, Math.pow(extruderCornerV / diff, 2));
+        }
         double cos = -(axesR[0] * prev.axesR[0] + axesR[1] * prev.axesR[1] + axesR[2] * prev.axesR[2]);
         double sinHalf = Math.sqrt(Math.max(0, (1 - cos) / 2));
         double cosHalf = Math.sqrt(Math.max(0, (1 + cos) / 2));
@@ -84,6 +91,16 @@ public final class Move {
         }
         maxStartV2 = maxStart;
         maxMcrStartV2 = Math.min(maxStart, prev.maxMcrStartV2 + prev.mcrDeltaV2);
+    }
+
+    /** Limits the filament speed change at the junction into this move (the extruder's corner velocity). */
+    public void setExtruderCornerVelocity(double mmPerS) {
+        extruderCornerV = mmPerS;
+    }
+
+    /** Filament mm per mm of path (for an extrude-only move, ±1). */
+    public double extrudeRatio() {
+        return axesR[3];
     }
 
     public boolean isKinematic() {

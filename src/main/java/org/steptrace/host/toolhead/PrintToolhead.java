@@ -191,9 +191,36 @@ public final class PrintToolhead implements Toolhead {
             double zRatio = m.distanceMm() / dz;
             m.limitSpeed(config.printer().maxZVelocityMmPerS() * zRatio, config.printer().maxZAccelMmPerS2() * zRatio);
         }
+        if (target[3] != position[3]) checkExtrusion(m, target);
         lookahead.add(m);
         position = target.clone();
         moves++;
+    }
+
+    /**
+     * The extruder's limits: moves without X/Y motion and all retractions run at the extrude-only
+     * speed and acceleration (scaled to the path), which may push at most 50 mm; printing moves
+     * may not ask for a wider line than max_extrude_cross_section allows.
+     */
+    private void checkExtrusion(Move m, double[] target) {
+        var e = config.extruder();
+        if (e == null) throw new GcodeException("Extrude when no extruder present");
+        m.setExtruderCornerVelocity(e.instantaneousCornerVelocityMmPerS());
+        double ratio = m.extrudeRatio();
+        double maxRatio = 4 * e.nozzleDiameterMm() * e.nozzleDiameterMm() / e.filamentAreaMm2();
+        boolean xyMotion = target[0] != position[0] || target[1] != position[1];
+        double de = Math.abs(target[3] - position[3]);
+        if (!xyMotion || ratio < 0) {
+            if (!m.isKinematic() && de > e.maxExtrudeOnlyDistanceMm()) {
+                throw new GcodeException(String.format(java.util.Locale.ROOT,
+                        "Extrude only move too long (%.3fmm vs %.3fmm)", de, e.maxExtrudeOnlyDistanceMm()));
+            }
+            double inv = 1 / Math.abs(ratio);
+            m.limitSpeed(config.printer().maxVelocityMmPerS() * maxRatio * inv, config.printer().maxAccelMmPerS2() * maxRatio * inv);
+        } else if (ratio > maxRatio && de > e.nozzleDiameterMm() * maxRatio) {
+            throw new GcodeException(String.format(java.util.Locale.ROOT,
+                    "Move exceeds maximum extrusion (%.3fmm^2 vs %.3fmm^2)", ratio * e.filamentAreaMm2(), maxRatio * e.filamentAreaMm2()));
+        }
     }
 
     private void checkLimits(double[] target) {
@@ -383,14 +410,20 @@ public final class PrintToolhead implements Toolhead {
         int trsync = plan.oids().get(key + ".trsync");
         int endstop = plan.oids().get(key + ".endstop");
         Rail rail = rails.get(axis);
+        // On a CoreXY both belts move X and Y: the X and Y endstops stop both, the rail's own first.
+        List<Rail> stopped = new ArrayList<>(List.of(rail));
+        if (config.printer().kinematics().equals("corexy") && axis < 2) stopped.add(rails.get(1 - axis));
         double moveT = Math.abs(target[axis] - position[axis]) / speed;
-        double maxSteps = Math.abs(rail.solver.actuatorMm(target) - rail.solver.actuatorMm(position)) / rail.settings.stepDistanceMm();
+        double maxSteps = 0;
+        for (Rail r : stopped) {
+            maxSteps = Math.max(maxSteps, Math.abs(r.solver.actuatorMm(target) - r.solver.actuatorMm(position)) / r.settings.stepDistanceMm());
+        }
         double restTime = maxSteps <= 0 ? 0.001 : moveT / maxSteps;
         long restTicks = clock(pt + restTime) - clock;
         long reportTicks = (long) (0.3 * SINGLE_MCU_TRSYNC_TIMEOUT_S * clockHz);
         int pinValue = rail.settings.rail().endstopPin().invert() ? 0 : 1;
         out.accept(new Outgoing(cmd.trsyncStart(trsync, clock, reportTicks, 4), 0, 0));
-        out.accept(new Outgoing(cmd.stepperStopOnTrigger(rail.oid, trsync), 0, 0));
+        for (Rail r : stopped) out.accept(new Outgoing(cmd.stepperStopOnTrigger(r.oid, trsync), 0, 0));
         out.accept(new Outgoing(cmd.trsyncSetTimeout(trsync, clock + (long) (SINGLE_MCU_TRSYNC_TIMEOUT_S * clockHz)), 0, 0));
         out.accept(new Outgoing(cmd.endstopHome(endstop, clock, (long) (ENDSTOP_SAMPLE_TIME_S * clockHz), ENDSTOP_SAMPLE_COUNT, restTicks,
                 pinValue, trsync, 1), 0, 0));

@@ -58,4 +58,40 @@ class FileHostTest {
         }
         assertEquals(80.378, r.exitPrintTimeS(), 0.001);
     }
+
+    private static FileHost.Result planBoard(String board, String... gcode) {
+        PrinterConfig cfg = PrinterConfig.load(java.nio.file.Path.of("boards/" + board + ".cfg"));
+        DataDictionary dict = org.steptrace.firmware.board.BoardLoaderAccess.emulatorDictionary(board);
+        return FileHost.plan(cfg, dict, List.of(gcode), "t.gcode");
+    }
+
+    private static List<String> decode(String board, FileHost.Result r) {
+        List<String> out = new java.util.ArrayList<>();
+        new org.steptrace.protocol.StreamDump(org.steptrace.firmware.board.BoardLoaderAccess.emulatorDictionary(board))
+                .dump(r.stream(), false, out::add);
+        return out;
+    }
+
+    @Test
+    void coreXyHomingStopsBothBelts() {
+        List<String> lines = decode("arm-corexy", planBoard("arm-corexy", "G28"));
+        List<String> stops = lines.stream().filter(l -> l.startsWith("stepper_stop_on_trigger")).toList();
+        // X (trsync 1) stops A (oid 2) then B (oid 5), twice (two passes); Y stops B then A; Z its own.
+        assertEquals(List.of("stepper_stop_on_trigger oid=2 trsync_oid=1", "stepper_stop_on_trigger oid=5 trsync_oid=1"), stops.subList(0, 2));
+        assertEquals(List.of("stepper_stop_on_trigger oid=5 trsync_oid=4", "stepper_stop_on_trigger oid=2 trsync_oid=4"), stops.subList(4, 6));
+        assertEquals(10, stops.size());
+    }
+
+    @Test
+    void extrusionLimitsAreEnforced() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(org.steptrace.host.gcode.GcodeException.class,
+                () -> planBoard("avr-cartesian", "G28", "G1 X10 E5"));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("Move exceeds maximum extrusion"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(org.steptrace.host.gcode.GcodeException.class,
+                () -> planBoard("avr-cartesian", "G28", "G1 E60"));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("Extrude only move too long"), e.getMessage());
+        // A normal line and a retraction plan fine; the retraction runs at the extrude-only speed.
+        FileHost.Result ok = planBoard("avr-cartesian", "G28", "G1 X50 Y50 F6000", "G1 X60 E0.5 F1800", "G1 E-2 F2400", "G1 E2");
+        assertEquals(2 * 96, ok.stepsByStepper().get("extruder"), "absolute E: the filament ends at 2 mm");
+    }
 }
