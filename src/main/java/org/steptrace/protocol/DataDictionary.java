@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,7 +147,7 @@ public final class DataDictionary {
         Map<String, Object> out = new LinkedHashMap<>();
         if (node == null) return out;
         if (!node.isObject()) throw new DictionaryFormatException("dictionary 'config' is not an object");
-        node.fields().forEachRemaining(e -> {
+        node.properties().forEach(e -> {
             JsonNode v = e.getValue();
             if (v.isIntegralNumber()) out.put(e.getKey(), v.asLong());
             else if (v.isTextual()) out.put(e.getKey(), v.asText());
@@ -162,13 +161,13 @@ public final class DataDictionary {
         Map<String, Enumeration> out = new LinkedHashMap<>();
         if (node == null) return out;
         if (!node.isObject()) throw new DictionaryFormatException("dictionary 'enumerations' is not an object");
-        node.fields().forEachRemaining(e -> {
+        node.properties().forEach(e -> {
             String enumName = e.getKey();
             if (!e.getValue().isObject()) {
                 throw new DictionaryFormatException("enumeration '" + enumName + "' is not an object");
             }
             Map<String, Enumeration.EntryDefinition> entries = new LinkedHashMap<>();
-            e.getValue().fields().forEachRemaining(entry -> {
+            e.getValue().properties().forEach(entry -> {
                 JsonNode v = entry.getValue();
                 String where = "enumeration '" + enumName + "' entry '" + entry.getKey() + "'";
                 if (v.isIntegralNumber()) {
@@ -188,9 +187,7 @@ public final class DataDictionary {
                             Map<String, MessageFormat> formats, Map<String, MessageFormat> byName) {
         if (node == null) return;
         if (!node.isObject()) throw new DictionaryFormatException("dictionary '" + table + "' is not an object");
-        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             JsonNode idNode = e.getValue();
             if (!idNode.isIntegralNumber() || idNode.asLong() < -4096 || idNode.asLong() > 12287) {
                 throw new DictionaryFormatException("'" + table + "' entry '" + e.getKey() + "' has no valid message id");

@@ -161,7 +161,7 @@ public final class BoardLoader {
         if (adcMax < 1 || adcMax > 65535) throw new BoardFormatException(m.where("adc_max") + ": must be 1..65535");
         Fields pinsField = m.object("pins");
         Map<String, Enumeration.EntryDefinition> pins = new LinkedHashMap<>();
-        m.raw("pins").fields().forEachRemaining(e -> {
+        m.raw("pins").properties().forEach(e -> {
             JsonNode v = e.getValue();
             if (v.isIntegralNumber()) {
                 pins.put(e.getKey(), Enumeration.EntryDefinition.single(v.asLong()));
