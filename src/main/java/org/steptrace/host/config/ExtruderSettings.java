@@ -9,6 +9,9 @@ public record ExtruderSettings(
         double pressureAdvanceSmoothTimeS,
         double maxExtrudeOnlyDistanceMm,
         double instantaneousCornerVelocityMmPerS,
+        double maxExtrudeCrossSectionMm2,
+        double maxExtrudeOnlyVelocityMmPerS,
+        double maxExtrudeOnlyAccelMmPerS2,
         HeaterSettings heater) {
 
     public double filamentAreaMm2() {

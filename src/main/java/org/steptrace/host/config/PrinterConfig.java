@@ -88,9 +88,13 @@ public record PrinterConfig(
         if (e != null) {
             double nozzle = e.above("nozzle_diameter", 0);
             double filament = e.above("filament_diameter", 0);
+            double area = Math.PI * filament * filament / 4;
+            double crossSection = e.above("max_extrude_cross_section", 4 * nozzle * nozzle, 0);
+            double ratio = crossSection / area;
             extruder = new ExtruderSettings(stepper(e, null), nozzle, filament,
                     e.within("pressure_advance", 0, 0, 10), e.within("pressure_advance_smooth_time", 0.040, 0.001, 0.2),
-                    e.above("max_extrude_only_distance", 50, 0), e.above("instantaneous_corner_velocity", 1, 0),
+                    e.above("max_extrude_only_distance", 50, 0), e.within("instantaneous_corner_velocity", 1, 0, Double.MAX_VALUE),
+                    crossSection, e.above("max_extrude_only_velocity", maxV * ratio, 0), e.above("max_extrude_only_accel", maxA * ratio, 0),
                     heater(e, "extruder"));
         }
         ConfigSection bed = sections.get("heater_bed");

@@ -32,7 +32,7 @@ public final class GcodeInterpreter {
     public void run(GcodeCommand c) {
         switch (c.name()) {
             case "G0", "G1" -> move(c);
-            case "G4" -> toolhead.dwell(c.number("P", 0) / 1000.0);
+            case "G4" -> toolhead.dwell(c.has("S") ? c.number("S") : c.number("P", 0) / 1000.0);
             case "G28" -> home(c);
             case "G90" -> absoluteCoordinates = true;
             case "G91" -> absoluteCoordinates = false;
@@ -48,7 +48,7 @@ public final class GcodeInterpreter {
             case "M221" -> setExtrudeFactor(c.above("S", 100, 0) / 100.0);
             case "M18", "M84" -> toolhead.motorsOff();
             case "SET_VELOCITY_LIMIT" -> toolhead.setVelocityLimit(optional(c, "VELOCITY"), optional(c, "ACCEL"),
-                    optional(c, "SQUARE_CORNER_VELOCITY"), optional(c, "MINIMUM_CRUISE_RATIO"));
+                    within(c, "SQUARE_CORNER_VELOCITY", 0, Double.MAX_VALUE), within(c, "MINIMUM_CRUISE_RATIO", 0, 0.99));
             case "G21", "M110" -> { }
             case "G20" -> throw c.error("inch units are not supported");
             case "M104", "M109" -> heater(c, "extruder", c.name().equals("M109"));
@@ -64,6 +64,13 @@ public final class GcodeInterpreter {
         double target = c.number("S", 0);
         if (target < 0) throw c.error("S must not be negative");
         h.setTarget(heater, target, wait);
+    }
+
+    private static Double within(GcodeCommand c, String key, double min, double max) {
+        if (!c.has(key)) return null;
+        double v = c.number(key);
+        if (v < min || v > max) throw c.error(key + " must be within " + min + ".." + max + ", got " + v);
+        return v;
     }
 
     private static Double optional(GcodeCommand c, String key) {

@@ -26,6 +26,8 @@ public final class FileHost {
     public record Result(byte[] stream, int commands, McuConfigPlan plan, double exitPrintTimeS,
                          Map<String, Long> stepsByStepper, long totalSteps, int moves, List<String> replies) {}
 
+    static final int READ_BYTES = 4096;
+
     /** The move queue a file host assumes. */
     static final int FILE_MOVE_COUNT = 500;
 
@@ -38,12 +40,20 @@ public final class FileHost {
         List<String> replies = new ArrayList<>();
         Toolhead withHeaters = new HeaterNotingToolhead(toolhead, (h, t, wait) -> targets.put(h, t));
         GcodeInterpreter interp = new GcodeInterpreter(withHeaters, replies::add);
+        // A file host reads 4096 bytes at a time, runs the whole lines of each read, then flushes.
         int line = 0;
+        long lineEnd = 0;
+        long readEnd = READ_BYTES;
         for (String text : gcodeLines) {
+            lineEnd += text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1;
+            while (lineEnd > readEnd) {
+                toolhead.batchFlush();
+                readEnd += READ_BYTES;
+            }
             GcodeCommand c = GcodeParser.parse(text, gcodeName, ++line);
             if (c != null) interp.run(c);
-            toolhead.backgroundFlush();
         }
+        toolhead.batchFlush();
         double exit = toolhead.finish();
         Map<String, Long> steps = new HashMap<>();
         for (var s : config.steppers()) steps.put(s.name(), toolhead.stepsOf(s.name()));

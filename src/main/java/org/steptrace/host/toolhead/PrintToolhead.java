@@ -82,6 +82,8 @@ public final class PrintToolhead implements Toolhead {
     /** When the last laid move ends (print time can run past it: dwells, resyncs). */
     private double lastMoveEndS;
     private boolean idle = true;
+    /** Whether the file host's background flush has work (set when moves or pin updates are queued). */
+    private boolean armed;
     private int moves;
     private double lastStepGenS;
     private double lastFlushS;
@@ -107,6 +109,9 @@ public final class PrintToolhead implements Toolhead {
             StepSolver solver = c != null ? StepSolver.linear(new double[] {c[0], c[1], c[2], 0}, s.stepDistanceMm(), 0)
                     : new StepSolver(p -> kinematics.actuatorPosition(actuator, new Vec3(p[0], p[1], p[2])), s.stepDistanceMm(), 0);
             rails.add(rail(s, solver, maxError, s.name()));
+        }
+        if (config.extruder() != null && config.extruder().pressureAdvanceS() != 0) {
+            throw new IllegalArgumentException("pressure_advance is not supported yet: set it to 0 in [extruder]");
         }
         this.extruder = config.extruder() == null ? null
                 : rail(config.extruder().stepper(), StepSolver.linear(new double[] {0, 0, 0, 1}, config.extruder().stepper().stepDistanceMm(), 0),
@@ -157,6 +162,7 @@ public final class PrintToolhead implements Toolhead {
         enableMovedSteppers(t, printTimeS);
         printTimeS = motion.append(t, printTimeS);
         lastMoveEndS = printTimeS;
+        armed = true;
     }
 
     private void enableMovedSteppers(Trapezoid t, double atS) {
@@ -173,6 +179,7 @@ public final class PrintToolhead implements Toolhead {
     }
 
     private void sendEnable(Rail r, int onTicks, long clock) {
+        armed = true;
         out.accept(new Outgoing(cmd.queueDigitalOut(r.enableOid, clock, onTicks), r.enableUpdatedClock, clock));
         r.enableUpdatedClock = clock;
     }
@@ -191,6 +198,10 @@ public final class PrintToolhead implements Toolhead {
             double zRatio = m.distanceMm() / dz;
             m.limitSpeed(config.printer().maxZVelocityMmPerS() * zRatio, config.printer().maxZAccelMmPerS2() * zRatio);
         }
+        if (config.extruder() != null && m.isKinematic()) {
+            // Every junction limits the filament's speed change, also into and out of travel moves.
+            m.setExtruderCornerVelocity(config.extruder().instantaneousCornerVelocityMmPerS());
+        }
         if (target[3] != position[3]) checkExtrusion(m, target);
         lookahead.add(m);
         position = target.clone();
@@ -205,21 +216,20 @@ public final class PrintToolhead implements Toolhead {
     private void checkExtrusion(Move m, double[] target) {
         var e = config.extruder();
         if (e == null) throw new GcodeException("Extrude when no extruder present");
-        m.setExtruderCornerVelocity(e.instantaneousCornerVelocityMmPerS());
         double ratio = m.extrudeRatio();
-        double maxRatio = 4 * e.nozzleDiameterMm() * e.nozzleDiameterMm() / e.filamentAreaMm2();
+        double maxRatio = e.maxExtrudeCrossSectionMm2() / e.filamentAreaMm2();
         boolean xyMotion = target[0] != position[0] || target[1] != position[1];
         double de = Math.abs(target[3] - position[3]);
         if (!xyMotion || ratio < 0) {
-            if (!m.isKinematic() && de > e.maxExtrudeOnlyDistanceMm()) {
+            if (de > e.maxExtrudeOnlyDistanceMm()) {
                 throw new GcodeException(String.format(java.util.Locale.ROOT,
                         "Extrude only move too long (%.3fmm vs %.3fmm)", de, e.maxExtrudeOnlyDistanceMm()));
             }
             double inv = 1 / Math.abs(ratio);
-            m.limitSpeed(config.printer().maxVelocityMmPerS() * maxRatio * inv, config.printer().maxAccelMmPerS2() * maxRatio * inv);
+            m.limitSpeed(e.maxExtrudeOnlyVelocityMmPerS() * inv, e.maxExtrudeOnlyAccelMmPerS2() * inv);
         } else if (ratio > maxRatio && de > e.nozzleDiameterMm() * maxRatio) {
             throw new GcodeException(String.format(java.util.Locale.ROOT,
-                    "Move exceeds maximum extrusion (%.3fmm^2 vs %.3fmm^2)", ratio * e.filamentAreaMm2(), maxRatio * e.filamentAreaMm2()));
+                    "Move exceeds maximum extrusion (%.3fmm^2 vs %.3fmm^2)", ratio * e.filamentAreaMm2(), e.maxExtrudeCrossSectionMm2()));
         }
     }
 
@@ -265,6 +275,8 @@ public final class PrintToolhead implements Toolhead {
     private void flushSteps(double wantFlushS, double wantStepGenS) {
         double flush = Math.max(wantFlushS, Math.max(lastFlushS, wantStepGenS - 0.050));
         double stepGen = Math.max(wantStepGenS, Math.max(lastStepGenS, flush));
+        // Runout: steps about to catch up with the planned motion plan everything to a stop.
+        if (!idle && stepGen >= printTimeS - kinFlushDelayS - 0.001) flushLookahead();
         if (stepGen > lastStepGenS) {
             for (Rail r : allRails()) r.solver.generate(motion, lastStepGenS, stepGen, r.channel::step);
         }
@@ -284,7 +296,7 @@ public final class PrintToolhead implements Toolhead {
 
     /** Sends step messages due by {@code flushClock} in clock order, each within the move-queue budget. */
     private void releaseSteps(long flushClock) {
-        pendingSteps.sort(Comparator.comparingLong(StepperMessage::reqClock));
+        pendingSteps.sort(Comparator.comparingLong(StepperMessage::reqClock).thenComparingInt(StepperMessage::oid));
         List<StepperMessage> keep = new ArrayList<>();
         for (StepperMessage m : pendingSteps) {
             if (m.reqClock() > flushClock) {
@@ -303,10 +315,27 @@ public final class PrintToolhead implements Toolhead {
         pendingSteps.addAll(keep);
     }
 
-    /** Flushes steps in the background as a file host does: 0.25 s batches up to 1.5 s behind the queued motion. */
-    public void backgroundFlush() {
-        double faux = printTimeS - 1.5;
-        while (lastStepGenS < faux) flushSteps(0, lastStepGenS + 0.25);
+    /**
+     * The file host's background flush, run once after each 4096-byte read of the G-code: step
+     * generation follows the queued motion in 0.25 s batches up to 1.5 s behind it; when it has
+     * caught up, everything is flushed 0.25 s past the end (which plans a streaming toolhead to a
+     * stop) and the flush disarms until new motion arrives.
+     */
+    public void batchFlush() {
+        if (!armed) return;
+        double needFlushS = lastMoveEndS + kinFlushDelayS;
+        double faux = needFlushS - 1.5;
+        int n = 0;
+        while (lastStepGenS < faux) {
+            double target = lastStepGenS + 0.25;
+            if (n > 100 && faux > target) target += Math.floor((faux - target) / 0.25) * 0.25;
+            flushSteps(0, target);
+            n++;
+        }
+        if (n == 0) {
+            flushSteps(needFlushS + 0.25, 0);
+            armed = false;
+        }
     }
 
     // ---- G-code actions ---------------------------------------------------------------------
@@ -432,9 +461,10 @@ public final class PrintToolhead implements Toolhead {
         move(target, speed);
         fullStepFlush();
         out.accept(new Outgoing(cmd.endstopHome(endstop, 0, 0, 0, 0, 0, 0, 0), 0, 0));
-        // A file host never sees the trigger: the toolhead is where the move ended, the endstop position.
+        // A file host never sees the trigger: the toolhead is set exactly to where the move ended.
         idle = true;
-        position = target.clone();
+        armed = true;
+        setPosition(target);
     }
 
     /** Steps generated per stepper so far (with direction), for reports. */

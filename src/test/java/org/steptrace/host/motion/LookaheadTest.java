@@ -118,4 +118,19 @@ class LookaheadTest {
             assertEquals(allAtOnce.get(i).cruiseV(), out.get(i).cruiseV(), 1e-9);
         }
     }
+
+    @Test
+    void theFilamentSpeedLimitsAJunctionIntoATravelMove() {
+        List<Trapezoid> out = new ArrayList<>();
+        LookaheadQueue q = new LookaheadQueue(out::add);
+        Move print = new Move(new double[] {0, 0, 0, 0}, new double[] {40, 0, 0, 1.5}, 100, LIMITS);
+        Move travel = new Move(new double[] {40, 0, 0, 1.5}, new double[] {80, 0, 0, 1.5}, 100, LIMITS);
+        print.setExtruderCornerVelocity(1);
+        travel.setExtruderCornerVelocity(1);
+        q.add(print);
+        q.add(travel);
+        q.flushAll();
+        // e_ratio drops by 1.5/40 = 0.0375: the junction may be at most 1 / 0.0375 = 26.7 mm/s.
+        assertEquals(1 / 0.0375, out.get(0).endV(), 1e-9);
+    }
 }

@@ -90,8 +90,28 @@ class FileHostTest {
         e = org.junit.jupiter.api.Assertions.assertThrows(org.steptrace.host.gcode.GcodeException.class,
                 () -> planBoard("avr-cartesian", "G28", "G1 E60"));
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("Extrude only move too long"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(org.steptrace.host.gcode.GcodeException.class,
+                () -> planBoard("avr-cartesian", "G28", "G1 Z5 E60"));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("Extrude only move too long"), e.getMessage());
         // A normal line and a retraction plan fine; the retraction runs at the extrude-only speed.
         FileHost.Result ok = planBoard("avr-cartesian", "G28", "G1 X50 Y50 F6000", "G1 X60 E0.5 F1800", "G1 E-2 F2400", "G1 E2");
         assertEquals(2 * 96, ok.stepsByStepper().get("extruder"), "absolute E: the filament ends at 2 mm");
+    }
+
+    @Test
+    void velocityLimitsAcceptZeroesAndRefuseWhatCannotBe() {
+        planBoard("avr-cartesian", "G28", "SET_VELOCITY_LIMIT SQUARE_CORNER_VELOCITY=0 MINIMUM_CRUISE_RATIO=0", "G1 X10 Y10 F3000", "G1 X20");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(org.steptrace.host.gcode.GcodeException.class,
+                () -> planBoard("avr-cartesian", "SET_VELOCITY_LIMIT MINIMUM_CRUISE_RATIO=1"));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("MINIMUM_CRUISE_RATIO must be within"), e.getMessage());
+    }
+
+    @Test
+    void pressureAdvanceIsRefusedClearlyUntilItIsImplemented() {
+        String cfg = org.steptrace.testing.Fixtures.text("streams/linux-cartesian.cfg").replace("[extruder]", "[extruder]\npressure_advance: 0.05");
+        PrinterConfig pc = PrinterConfig.parse(cfg, "pa.cfg");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> FileHost.plan(pc, Fixtures.linuxDictionary(), List.of("G28"), "t.gcode"));
+        assertEquals("pressure_advance is not supported yet: set it to 0 in [extruder]", e.getMessage());
     }
 }
