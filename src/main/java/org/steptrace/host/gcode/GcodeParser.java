@@ -35,9 +35,9 @@ public final class GcodeParser {
         }
         s = s.strip();
         if (s.isEmpty()) return null;
-        String[] words = s.split("\\s+");
+        String[] words = words(s);
         int first = 0;
-        if (words[0].length() > 1 && Character.toUpperCase(words[0].charAt(0)) == 'N' && words[0].substring(1).matches("-?\\d+")) {
+        if (words[0].length() > 1 && Character.toUpperCase(words[0].charAt(0)) == 'N' && isInteger(words[0], 1)) {
             first = 1;
             if (words.length == 1) return null;
         }
@@ -57,7 +57,7 @@ public final class GcodeParser {
             return new GcodeCommand(file, line, name, params, rest);
         }
         String name = head.toUpperCase(Locale.ROOT);
-        if (!name.matches("[A-Z_][A-Z0-9_]*")) throw new GcodeException(file + ":" + line + ": '" + head + "' is not a command");
+        if (!isExtendedName(name)) throw new GcodeException(file + ":" + line + ": '" + head + "' is not a command");
         Map<String, String> params = new LinkedHashMap<>();
         for (int i = first + 1; i < words.length; i++) {
             int eq = words[i].indexOf('=');
@@ -67,10 +67,48 @@ public final class GcodeParser {
         return new GcodeCommand(file, line, name, params, rest);
     }
 
-    /** G, M or T followed by a number. */
+    /** G, M or T followed by a number (digits, optionally with a fraction). */
     private static boolean isClassic(String head) {
         char c = Character.toUpperCase(head.charAt(0));
-        return (c == 'G' || c == 'M' || c == 'T') && head.length() > 1 && head.substring(1).matches("\\d+(\\.\\d+)?");
+        if (!(c == 'G' || c == 'M' || c == 'T') || head.length() < 2) return false;
+        int dot = head.indexOf('.');
+        if (dot < 0) return digits(head, 1, head.length());
+        return digits(head, 1, dot) && digits(head, dot + 1, head.length());
+    }
+
+    private static boolean digits(String s, int from, int to) {
+        if (from >= to) return false;
+        for (int i = from; i < to; i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') return false;
+        }
+        return true;
+    }
+
+    private static boolean isInteger(String s, int from) {
+        return s.length() > from && digits(s, s.charAt(from) == '-' ? from + 1 : from, s.length());
+    }
+
+    private static boolean isExtendedName(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = c == '_' || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9');
+            if (!ok) return false;
+        }
+        return true;
+    }
+
+    /** Splits on runs of white space (no regular expression: this runs once per line). */
+    private static String[] words(String s) {
+        java.util.List<String> out = new java.util.ArrayList<>(8);
+        int i = 0;
+        int n = s.length();
+        while (i < n) {
+            while (i < n && Character.isWhitespace(s.charAt(i))) i++;
+            int start = i;
+            while (i < n && !Character.isWhitespace(s.charAt(i))) i++;
+            if (i > start) out.add(s.substring(start, i));
+        }
+        return out.toArray(new String[0]);
     }
 
     private static String classicName(String head, String file, int line) {
