@@ -8,7 +8,6 @@ import org.steptrace.host.config.PrinterConfig;
 import org.steptrace.host.gcode.GcodeCommand;
 import org.steptrace.host.gcode.GcodeInterpreter;
 import org.steptrace.host.gcode.GcodeParser;
-import org.steptrace.host.gcode.Toolhead;
 import org.steptrace.host.mcu.McuConfigPlan;
 import org.steptrace.protocol.CommandText;
 import org.steptrace.protocol.DataDictionary;
@@ -36,10 +35,11 @@ public final class FileHost {
         BlockWriter writer = new BlockWriter();
         for (String line : plan.allLines()) writer.add(CommandText.parse(dict, line));
         Map<String, Double> targets = new HashMap<>();
-        PrintToolhead toolhead = new PrintToolhead(config, plan, dict, FILE_MOVE_COUNT, o -> writer.add(o.message()));
+        // Heater targets are only noted: no temperatures arrive to act on, and nothing waits.
+        PrintToolhead toolhead = new PrintToolhead(config, plan, dict, FILE_MOVE_COUNT, o -> writer.add(o.message()),
+                (h, t, wait) -> targets.put(h, t));
         List<String> replies = new ArrayList<>();
-        Toolhead withHeaters = new HeaterNotingToolhead(toolhead, (h, t, wait) -> targets.put(h, t));
-        GcodeInterpreter interp = new GcodeInterpreter(withHeaters, replies::add);
+        GcodeInterpreter interp = new GcodeInterpreter(toolhead, replies::add);
         // A file host reads 4096 bytes at a time, runs the whole lines of each read, then flushes.
         int line = 0;
         long lineEnd = 0;
@@ -98,46 +98,4 @@ public final class FileHost {
 
     private FileHost() {}
 
-    /** Passes everything to the toolhead and heater commands to a note-taker. */
-    private record HeaterNotingToolhead(PrintToolhead inner, HeaterTargets heaters) implements Toolhead {
-        @Override
-        public double[] position() {
-            return inner.position();
-        }
-
-        @Override
-        public void move(double[] target, double speedMmPerS) {
-            inner.move(target, speedMmPerS);
-        }
-
-        @Override
-        public void home(java.util.Set<Character> axes) {
-            inner.home(axes);
-        }
-
-        @Override
-        public void dwell(double seconds) {
-            inner.dwell(seconds);
-        }
-
-        @Override
-        public void waitMoves() {
-            inner.waitMoves();
-        }
-
-        @Override
-        public void setVelocityLimit(Double v, Double a, Double scv, Double mcr) {
-            inner.setVelocityLimit(v, a, scv, mcr);
-        }
-
-        @Override
-        public void setFanSpeed(double fraction) {
-            inner.setFanSpeed(fraction);
-        }
-
-        @Override
-        public void motorsOff() {
-            inner.motorsOff();
-        }
-    }
 }

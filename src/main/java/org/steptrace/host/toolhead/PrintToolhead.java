@@ -66,6 +66,7 @@ public final class PrintToolhead implements Toolhead {
     private final PrinterConfig config;
     private final McuConfigPlan plan;
     private final McuCommands cmd;
+    private final HeaterTargets heaters;
     private final double clockHz;
     private final Consumer<Outgoing> out;
     private final Kinematics kinematics;
@@ -92,7 +93,9 @@ public final class PrintToolhead implements Toolhead {
     /**
      * @param moveSlots move-queue slots the MCU gives to steps and outputs
      */
-    public PrintToolhead(PrinterConfig config, McuConfigPlan plan, DataDictionary dict, int moveSlots, Consumer<Outgoing> out) {
+    public PrintToolhead(PrinterConfig config, McuConfigPlan plan, DataDictionary dict, int moveSlots, Consumer<Outgoing> out,
+                         HeaterTargets heaters) {
+        this.heaters = heaters;
         this.config = config;
         this.plan = plan;
         this.clockHz = dict.clockFrequencyHz();
@@ -111,7 +114,7 @@ public final class PrintToolhead implements Toolhead {
             rails.add(rail(s, solver, maxError, s.name()));
         }
         if (config.extruder() != null && config.extruder().pressureAdvanceS() != 0) {
-            throw new IllegalArgumentException("pressure_advance is not supported yet: set it to 0 in [extruder]");
+            throw new org.steptrace.host.config.ConfigException(config.file() + ": pressure_advance is not supported yet: set it to 0 in [extruder]");
         }
         this.extruder = config.extruder() == null ? null
                 : rail(config.extruder().stepper(), StepSolver.linear(new double[] {0, 0, 0, 1}, config.extruder().stepper().stepDistanceMm(), 0),
@@ -187,6 +190,11 @@ public final class PrintToolhead implements Toolhead {
     @Override
     public double[] position() {
         return position.clone();
+    }
+
+    @Override
+    public HeaterTargets heaters() {
+        return heaters;
     }
 
     @Override

@@ -110,8 +110,8 @@ class FileHostTest {
     void pressureAdvanceIsRefusedClearlyUntilItIsImplemented() {
         String cfg = org.steptrace.testing.Fixtures.text("streams/linux-cartesian.cfg").replace("[extruder]", "[extruder]\npressure_advance: 0.05");
         PrinterConfig pc = PrinterConfig.parse(cfg, "pa.cfg");
-        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        var e = org.junit.jupiter.api.Assertions.assertThrows(org.steptrace.host.config.ConfigException.class,
                 () -> FileHost.plan(pc, Fixtures.linuxDictionary(), List.of("G28"), "t.gcode"));
-        assertEquals("pressure_advance is not supported yet: set it to 0 in [extruder]", e.getMessage());
+        assertEquals("pa.cfg: pressure_advance is not supported yet: set it to 0 in [extruder]", e.getMessage());
     }
 }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.steptrace.firmware.PinIo;
 import org.steptrace.firmware.faults.Fault;
-import org.steptrace.firmware.faults.FaultKind;
 
 /**
  * The simulated board behind the MCU's pins: mechanism and endstops, heaters with their
@@ -132,10 +131,5 @@ public final class BoardPlant implements PinIo {
     /** The level last driven on an output pin (0 if never). */
     public int outputLevel(int pin) {
         return outputLevels.getOrDefault(pin, 0);
-    }
-
-    /** Faults of the link kind are the runner's to apply; this one only reports them. */
-    public static boolean isLinkFault(Fault f) {
-        return f.kind() == FaultKind.LINK_DROP;
     }
 }
