@@ -206,6 +206,12 @@ public final class PrintToolhead implements Toolhead {
             double zRatio = m.distanceMm() / dz;
             m.limitSpeed(config.printer().maxZVelocityMmPerS() * zRatio, config.printer().maxZAccelMmPerS2() * zRatio);
         }
+        if (kinematics instanceof DeltaKinematics && m.isKinematic()) {
+            // Far out, the carriages move much faster than the effector: slow down there.
+            double r = Math.max(Math.hypot(position[0], position[1]), Math.hypot(target[0], target[1]));
+            if (r > deltaRadiusLimit(6)) m.limitSpeed(limits.maxVelocityMmPerS() * 0.25, limits.maxAccelMmPerS2() * 0.25);
+            else if (r > deltaRadiusLimit(3)) m.limitSpeed(limits.maxVelocityMmPerS() * 0.5, limits.maxAccelMmPerS2() * 0.5);
+        }
         if (config.extruder() != null && m.isKinematic()) {
             // Every junction limits the filament's speed change, also into and out of travel moves.
             m.setExtruderCornerVelocity(config.extruder().instantaneousCornerVelocityMmPerS());
@@ -251,8 +257,12 @@ public final class PrintToolhead implements Toolhead {
                     throw new GcodeException("Move out of range: " + fmt(target));
                 }
             }
-        } else if (!(homed[0] && homed[1] && homed[2]) && (target[0] != position[0] || target[1] != position[1] || target[2] != position[2])) {
-            throw new GcodeException("Must home axis first: " + fmt(target));
+        } else if (target[0] != position[0] || target[1] != position[1] || target[2] != position[2]) {
+            if (!(homed[0] && homed[1] && homed[2])) throw new GcodeException("Must home axis first: " + fmt(target));
+            if (Math.hypot(target[0], target[1]) > deltaRadiusLimit(12) + 1e-9
+                    || target[2] < config.printer().minimumZPositionMm() - 1e-9) {
+                throw new GcodeException("Move out of range: " + fmt(target));
+            }
         }
     }
 
@@ -398,7 +408,10 @@ public final class PrintToolhead implements Toolhead {
 
     @Override
     public void home(Set<Character> axes) {
-        if (config.printer().kinematics().equals("delta")) throw new GcodeException("delta homing is not supported yet");
+        if (config.printer().kinematics().equals("delta")) {
+            homeDelta();
+            return;
+        }
         for (char a : new char[] {'X', 'Y', 'Z'}) {
             if (axes.contains(a)) homeAxis("XYZ".indexOf(a));
         }
@@ -414,20 +427,70 @@ public final class PrintToolhead implements Toolhead {
         double[] target = position.clone();
         target[axis] = endstop;
         homed[axis] = true;
+        homeRails(List.of(axis), start, target, rs);
+    }
+
+    /**
+     * Homes rails together: set the forced start, home, and if a retract is configured, back off
+     * by it, claim twice that distance and home again slower.
+     */
+    private void homeRails(List<Integer> railIndexes, double[] start, double[] target, RailSettings rs) {
         setPosition(start);
-        homingMove(axis, target, rs.homingSpeedMmPerS());
+        homingMove(railIndexes, target, rs.homingSpeedMmPerS());
         if (rs.homingRetractDistMm() > 0) {
-            double d = target[axis] - start[axis];
-            double r = Math.min(1, rs.homingRetractDistMm() / Math.abs(d));
+            double[] d = new double[4];
+            double len = 0;
+            for (int i = 0; i < 3; i++) {
+                d[i] = target[i] - start[i];
+                len += d[i] * d[i];
+            }
+            double r = Math.min(1, rs.homingRetractDistMm() / Math.sqrt(len));
             double[] retract = target.clone();
-            retract[axis] = target[axis] - r * d;
-            move(retract, rs.homingRetractSpeedMmPerS());
             double[] again = target.clone();
-            again[axis] = target[axis] - 2 * r * d;
+            for (int i = 0; i < 3; i++) {
+                retract[i] = target[i] - r * d[i];
+                again[i] = target[i] - 2 * r * d[i];
+            }
+            move(retract, rs.homingRetractSpeedMmPerS());
             setPosition(again);
-            homingMove(axis, target, rs.secondHomingSpeedMmPerS());
+            homingMove(railIndexes, target, rs.secondHomingSpeedMmPerS());
         }
         fullStepFlush();
+    }
+
+    /**
+     * A delta homes its three towers together: from far below, straight up to where every
+     * carriage sits at its endstop.
+     */
+    private void homeDelta() {
+        DeltaKinematics k = (DeltaKinematics) kinematics;
+        double[] heights = new double[3];
+        double maxArm2 = 0;
+        for (int i = 0; i < 3; i++) {
+            RailSettings r = config.steppers().get(i).rail();
+            double arm = r.armLengthMm();
+            heights[i] = r.positionEndstopMm() + Math.sqrt(arm * arm - k.radiusMm() * k.radiusMm());
+            maxArm2 = Math.max(maxArm2, arm * arm);
+        }
+        Vec3 top = k.toolhead(heights);
+        double[] target = {top.x(), top.y(), top.z(), position[3]};
+        double maxXy = deltaRadiusLimit(12);
+        double[] start = {top.x(), top.y(), -1.5 * Math.sqrt(maxArm2 - maxXy * maxXy), position[3]};
+        java.util.Arrays.fill(homed, true);
+        homeRails(List.of(0, 1, 2), start, target, config.steppers().get(0).rail());
+    }
+
+    /**
+     * The radius at which a tower's carriage moves {@code ratio} times faster than the effector:
+     * with the effector at horizontal distance d from a tower, the carriage speed ratio is
+     * d / sqrt(L^2 - d^2), so d = L·r / sqrt(1 + r^2), at radius d − R from the centre.
+     */
+    private double deltaRadiusLimit(double ratio) {
+        DeltaKinematics k = (DeltaKinematics) kinematics;
+        double minArm = Double.MAX_VALUE;
+        for (int i = 0; i < 3; i++) minArm = Math.min(minArm, k.armMm(i));
+        double byRatio = minArm * ratio / Math.sqrt(1 + ratio * ratio) - k.radiusMm();
+        return Math.min(byRatio, Math.min(config.printer().printRadiusMm(), minArm - k.radiusMm()));
     }
 
     /** Declares the toolhead to be at {@code p} without moving (the steppers' positions follow). */
@@ -438,37 +501,42 @@ public final class PrintToolhead implements Toolhead {
         for (Rail r : allRails()) r.solver.setPosition(position);
     }
 
-    /** One homing move of a file host: arm the endstop, run the whole move, disarm. */
-    private void homingMove(int axis, double[] target, double speed) {
+    /** One homing move of a file host: arm the rails' endstops, run the whole move, disarm them. */
+    private void homingMove(List<Integer> endstopRails, double[] target, double speed) {
         fullStepFlush();
         double pt = lastMoveTime();
         long clock = clock(pt);
-        String key = config.steppers().get(axis).name();
-        int trsync = plan.oids().get(key + ".trsync");
-        int endstop = plan.oids().get(key + ".endstop");
-        Rail rail = rails.get(axis);
-        // On a CoreXY both belts move X and Y: the X and Y endstops stop both, the rail's own first.
-        List<Rail> stopped = new ArrayList<>(List.of(rail));
-        if (config.printer().kinematics().equals("corexy") && axis < 2) stopped.add(rails.get(1 - axis));
-        double moveT = Math.abs(target[axis] - position[axis]) / speed;
-        double maxSteps = 0;
-        for (Rail r : stopped) {
-            maxSteps = Math.max(maxSteps, Math.abs(r.solver.actuatorMm(target) - r.solver.actuatorMm(position)) / r.settings.stepDistanceMm());
+        double[] d = {target[0] - position[0], target[1] - position[1], target[2] - position[2]};
+        double moveT = Math.sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]) / speed;
+        List<Integer> endstops = new ArrayList<>();
+        for (int axis : endstopRails) {
+            String key = config.steppers().get(axis).name();
+            int trsync = plan.oids().get(key + ".trsync");
+            int endstop = plan.oids().get(key + ".endstop");
+            endstops.add(endstop);
+            Rail rail = rails.get(axis);
+            // On a CoreXY both belts move X and Y: the X and Y endstops stop both, the rail's own first.
+            List<Rail> stopped = new ArrayList<>(List.of(rail));
+            if (config.printer().kinematics().equals("corexy") && axis < 2) stopped.add(rails.get(1 - axis));
+            double maxSteps = 0;
+            for (Rail r : stopped) {
+                maxSteps = Math.max(maxSteps, Math.abs(r.solver.actuatorMm(target) - r.solver.actuatorMm(position)) / r.settings.stepDistanceMm());
+            }
+            double restTime = maxSteps <= 0 ? 0.001 : moveT / maxSteps;
+            long restTicks = clock(pt + restTime) - clock;
+            long reportTicks = (long) (0.3 * SINGLE_MCU_TRSYNC_TIMEOUT_S * clockHz);
+            int pinValue = rail.settings.rail().endstopPin().invert() ? 0 : 1;
+            out.accept(new Outgoing(cmd.trsyncStart(trsync, clock, reportTicks, 4), 0, 0));
+            for (Rail r : stopped) out.accept(new Outgoing(cmd.stepperStopOnTrigger(r.oid, trsync), 0, 0));
+            out.accept(new Outgoing(cmd.trsyncSetTimeout(trsync, clock + (long) (SINGLE_MCU_TRSYNC_TIMEOUT_S * clockHz)), 0, 0));
+            out.accept(new Outgoing(cmd.endstopHome(endstop, clock, (long) (ENDSTOP_SAMPLE_TIME_S * clockHz), ENDSTOP_SAMPLE_COUNT,
+                    restTicks, pinValue, trsync, 1), 0, 0));
         }
-        double restTime = maxSteps <= 0 ? 0.001 : moveT / maxSteps;
-        long restTicks = clock(pt + restTime) - clock;
-        long reportTicks = (long) (0.3 * SINGLE_MCU_TRSYNC_TIMEOUT_S * clockHz);
-        int pinValue = rail.settings.rail().endstopPin().invert() ? 0 : 1;
-        out.accept(new Outgoing(cmd.trsyncStart(trsync, clock, reportTicks, 4), 0, 0));
-        for (Rail r : stopped) out.accept(new Outgoing(cmd.stepperStopOnTrigger(r.oid, trsync), 0, 0));
-        out.accept(new Outgoing(cmd.trsyncSetTimeout(trsync, clock + (long) (SINGLE_MCU_TRSYNC_TIMEOUT_S * clockHz)), 0, 0));
-        out.accept(new Outgoing(cmd.endstopHome(endstop, clock, (long) (ENDSTOP_SAMPLE_TIME_S * clockHz), ENDSTOP_SAMPLE_COUNT, restTicks,
-                pinValue, trsync, 1), 0, 0));
         printTimeS = pt + HOMING_START_DELAY_S + kinFlushDelayS;
         idle = false;
         move(target, speed);
         fullStepFlush();
-        out.accept(new Outgoing(cmd.endstopHome(endstop, 0, 0, 0, 0, 0, 0, 0), 0, 0));
+        for (int endstop : endstops) out.accept(new Outgoing(cmd.endstopHome(endstop, 0, 0, 0, 0, 0, 0, 0), 0, 0));
         // A file host never sees the trigger: the toolhead is set exactly to where the move ended.
         idle = true;
         armed = true;

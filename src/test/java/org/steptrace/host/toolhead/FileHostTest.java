@@ -114,4 +114,26 @@ class FileHostTest {
                 () -> FileHost.plan(pc, Fixtures.linuxDictionary(), List.of("G28"), "t.gcode"));
         assertEquals("pa.cfg: pressure_advance is not supported yet: set it to 0 in [extruder]", e.getMessage());
     }
+
+    @Test
+    void aDeltaHomesItsTowersTogetherAndStepsToTheExactCarriageHeights() {
+        FileHost.Result homed = planBoard("arm-delta", "G28");
+        FileHost.Result moved = planBoard("arm-delta", "G28", "G1 X20 Y-15 Z50 F3000", "G1 X-30 Y10 Z30 F3000");
+        List<String> lines = decode("arm-delta", homed);
+        assertEquals(6, lines.stream().filter(l -> l.startsWith("trsync_start")).count(), "three towers, two passes");
+        assertEquals(6, lines.stream().filter(l -> l.startsWith("endstop_home") && l.contains("sample_count=0")).count());
+        org.steptrace.machine.DeltaKinematics k = org.steptrace.machine.DeltaKinematics.symmetric(120, 250);
+        double stepMm = 40.0 / 3200;
+        org.steptrace.machine.Vec3 top = new org.steptrace.machine.Vec3(0, 0, 280);
+        org.steptrace.machine.Vec3 end = new org.steptrace.machine.Vec3(-30, 10, 30);
+        String[] towers = {"stepper_a", "stepper_b", "stepper_c"};
+        for (int i = 0; i < 3; i++) {
+            long net = moved.stepsByStepper().get(towers[i]) - homed.stepsByStepper().get(towers[i]);
+            double exact = (k.actuatorPosition(i, end) - k.actuatorPosition(i, top)) / stepMm;
+            assertEquals(Math.round(exact), net, towers[i]);
+        }
+        var e = org.junit.jupiter.api.Assertions.assertThrows(org.steptrace.host.gcode.GcodeException.class,
+                () -> planBoard("arm-delta", "G28", "G1 X125 Y0 Z10"));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("Move out of range"), e.getMessage());
+    }
 }
