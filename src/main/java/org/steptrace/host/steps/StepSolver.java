@@ -66,6 +66,15 @@ public final class StepSolver {
         commandedMm = actuator.applyAsDouble(toolheadPosition);
     }
 
+    /**
+     * Whether at {@code tS} the actuator has reached the position of the last step taken (its
+     * full step position, not just the midpoint that triggered it).
+     */
+    public boolean reachedLastStep(MotionQueue q, double tS, boolean lastPositive) {
+        double a = actuatorAt(q, tS);
+        return lastPositive ? a >= commandedMm : a <= commandedMm;
+    }
+
     /** The actuator position (mm) for a toolhead position. */
     public double actuatorMm(double[] toolheadPosition) {
         return actuator.applyAsDouble(toolheadPosition);

@@ -92,6 +92,25 @@ public final class StepperChannel {
         drain(flushClock);
     }
 
+    public boolean hasHeldStep() {
+        return held;
+    }
+
+    public boolean heldPositive() {
+        return heldPositive;
+    }
+
+    /**
+     * Commits the held step now: the actuator has reached the step's full position, so no
+     * immediate step back can cancel it any more.
+     */
+    public void commitHeld() {
+        if (held) {
+            held = false;
+            commit(heldClock, heldPositive);
+        }
+    }
+
     /** Sends everything, including a held step. */
     public void flushAll() {
         flush(Long.MAX_VALUE);

@@ -42,6 +42,7 @@ public final class PrintToolhead implements Toolhead {
     static final int ENDSTOP_SAMPLE_COUNT = 4;
     static final double SINGLE_MCU_TRSYNC_TIMEOUT_S = 0.250;
     static final double MAX_STEPCOMPRESS_ERROR_S = 0.000025;
+    static final double HOMING_DRIP_S = 0.050;
 
     /** A stepper with its solver, channel and enable pin. */
     private static final class Rail {
@@ -296,7 +297,12 @@ public final class PrintToolhead implements Toolhead {
         // Runout: steps about to catch up with the planned motion plan everything to a stop.
         if (!idle && stepGen >= printTimeS - kinFlushDelayS - 0.001) flushLookahead();
         if (stepGen > lastStepGenS) {
-            for (Rail r : allRails()) r.solver.generate(motion, lastStepGenS, stepGen, r.channel::step);
+            for (Rail r : allRails()) {
+                r.solver.generate(motion, lastStepGenS, stepGen, r.channel::step);
+                if (r.channel.hasHeldStep() && r.solver.reachedLastStep(motion, stepGen, r.channel.heldPositive())) {
+                    r.channel.commitHeld();
+                }
+            }
         }
         long flushClock = Math.round(flush * clockHz);
         for (Rail r : allRails()) r.channel.flush(flushClock);
@@ -534,8 +540,18 @@ public final class PrintToolhead implements Toolhead {
         }
         printTimeS = pt + HOMING_START_DELAY_S + kinFlushDelayS;
         idle = false;
+        double startS = printTimeS;
         move(target, speed);
-        fullStepFlush();
+        flushLookahead();
+        // Drip the move out in 50 ms pieces, as a host does so a trigger can stop what is queued.
+        double endS = lastMoveEndS;
+        flushSteps(startS - 0.001, startS);
+        double t = startS;
+        while (t < endS) {
+            t = Math.min(t + HOMING_DRIP_S, endS);
+            flushSteps(t - 0.001, t);
+        }
+        flushSteps(t + kinFlushDelayS, t + kinFlushDelayS);
         for (int endstop : endstops) out.accept(new Outgoing(cmd.endstopHome(endstop, 0, 0, 0, 0, 0, 0, 0), 0, 0));
         // A file host never sees the trigger: the toolhead is set exactly to where the move ended.
         idle = true;
