@@ -1,6 +1,7 @@
 package org.steptrace.host.gcode;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -41,6 +42,13 @@ public final class GcodeParser {
             first = 1;
             if (words.length == 1) return null;
         }
+        if (isGluedClassic(words[first])) {
+            // "G1X10Y5": classic words written without spaces.
+            List<String> split = new java.util.ArrayList<>(java.util.Arrays.asList(words).subList(0, first));
+            split.addAll(unglue(words[first]));
+            split.addAll(java.util.Arrays.asList(words).subList(first + 1, words.length));
+            words = split.toArray(new String[0]);
+        }
         String head = words[first];
         String rest = s.substring(s.indexOf(head) + head.length()).strip();
         if (isClassic(head)) {
@@ -65,6 +73,30 @@ public final class GcodeParser {
             params.put(words[i].substring(0, eq).toUpperCase(Locale.ROOT), words[i].substring(eq + 1));
         }
         return new GcodeCommand(file, line, name, params, rest);
+    }
+
+    /** A G, M or T word with parameters glued to it, like "G1X10Y5". */
+    private static boolean isGluedClassic(String w) {
+        char c = Character.toUpperCase(w.charAt(0));
+        if (!(c == 'G' || c == 'M' || c == 'T') || w.length() < 3 || !Character.isDigit(w.charAt(1))) return false;
+        for (int i = 2; i < w.length(); i++) {
+            if (Character.isLetter(w.charAt(i))) return true;
+        }
+        return false;
+    }
+
+    /** Splits "G1X10Y-5.5" into "G1", "X10", "Y-5.5": a new word at every letter. */
+    private static List<String> unglue(String w) {
+        List<String> out = new java.util.ArrayList<>();
+        int start = 0;
+        for (int i = 1; i < w.length(); i++) {
+            if (Character.isLetter(w.charAt(i))) {
+                out.add(w.substring(start, i));
+                start = i;
+            }
+        }
+        out.add(w.substring(start));
+        return out;
     }
 
     /** G, M or T followed by a number (digits, optionally with a fraction). */

@@ -63,7 +63,7 @@ public final class StepperChannel {
                 long prev = compressor.lastStepClock();
                 StepSequence far = new StepSequence((clock - prev) & 0xFFFFFFFFL, 1, 0);
                 // The exact clock, unsearched and unverified: valid mod 2^32, sent no earlier than 3<<29 ahead.
-                out.accept(new StepperMessage.QueueStep(oid, far, clock, clock, clock));
+                out.accept(new StepperMessage.QueueStep(oid, far, clock, clock, clock, prev));
                 compressor.resetClock(clock);
                 return;
             }
@@ -76,7 +76,7 @@ public final class StepperChannel {
         while (compressor.pending() > 0 && compressor.lastStepClock() < untilClock) {
             long prev = compressor.lastStepClock();
             StepSequence s = compressor.next();
-            out.accept(new StepperMessage.QueueStep(oid, s, prev, prev + s.interval(), compressor.lastStepClock()));
+            out.accept(new StepperMessage.QueueStep(oid, s, prev, prev + s.interval(), compressor.lastStepClock(), prev));
         }
     }
 

@@ -326,8 +326,8 @@ public final class PrintToolhead implements Toolhead {
             if (m.reqClock() > flushClock) {
                 keep.add(m);
             } else if (m instanceof StepperMessage.QueueStep q) {
-                // A stepper's first run after config starts from clock 0: it needs no slot to wait for.
-                long minClock = m.reqClock() == 0 ? 0 : budget.reserve(m.reqClock());
+                // A stepper's first run after config or a reset starts from clock 0: no slot to wait for.
+                long minClock = q.previousStepClock() == 0 ? 0 : budget.reserve(m.reqClock());
                 out.accept(new Outgoing(cmd.queueStep(q.oid(), q.sequence().interval(), q.sequence().count(), q.sequence().add()),
                         minClock, m.reqClock()));
             } else {

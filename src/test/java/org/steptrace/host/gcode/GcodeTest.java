@@ -85,6 +85,9 @@ class GcodeTest {
         assertNull(GcodeParser.parse("   ; only a comment", "f", 5));
         assertEquals("M117", GcodeParser.parse("M117 Hello world", "f", 6).name());
         assertEquals("Hello world", GcodeParser.parse("M117 Hello world", "f", 6).rest());
+        GcodeCommand glued = GcodeParser.parse("G1X10Y-5.5 E0.2", "f", 7);
+        assertEquals("G1", glued.name());
+        assertEquals(Map.of("X", "10", "Y", "-5.5", "E", "0.2"), glued.params());
     }
 
     @Test
