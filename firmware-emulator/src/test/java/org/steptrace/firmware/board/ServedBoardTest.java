@@ -115,11 +115,11 @@ class ServedBoardTest {
         assertEquals(def.mcu().chip(), d.config().get("MCU"));
         long c1 = host.clock();
         double t1 = host.now();
-        Thread.sleep(200);
+        Thread.sleep(1000); // long against query jitter on a busy machine
         long c2 = host.clock();
         double t2 = host.now();
         double measuredHz = (c2 - c1) / (t2 - t1);
-        assertEquals(def.mcu().clockFrequencyHz(), measuredHz, def.mcu().clockFrequencyHz() * 0.1,
+        assertEquals(def.mcu().clockFrequencyHz(), measuredHz, def.mcu().clockFrequencyHz() * 0.05,
                 "the clock runs at CLOCK_FREQ of wall time");
     }
 
