@@ -71,6 +71,14 @@ class DependencyRulesTest {
     }
 
     @Test
+    void onlyTheCliAndTheBenchUseTheInProcessWiring() {
+        classes().that().resideOutsideOfPackages(ROOT + ".cli..", ROOT + ".bench..", ROOT + ".sim..")
+                .should().onlyDependOnClassesThat().resideOutsideOfPackage(ROOT + ".sim..")
+                .allowEmptyShould(true)
+                .check(classes);
+    }
+
+    @Test
     void packagesHaveNoCycles() {
         slices().matching(ROOT + ".(**)").should().beFreeOfCycles().check(classes);
     }

@@ -1,0 +1,90 @@
+package org.steptrace.sim;
+
+import java.util.function.BooleanSupplier;
+import org.steptrace.firmware.Mcu;
+import org.steptrace.firmware.McuSpec;
+import org.steptrace.firmware.McuTap;
+import org.steptrace.firmware.board.BoardDefinition;
+import org.steptrace.firmware.board.EmulatedBoard;
+import org.steptrace.firmware.plant.BoardPlant;
+import org.steptrace.host.mcu.McuConnection;
+import org.steptrace.link.VirtualWire;
+import org.steptrace.protocol.HostTransport;
+
+/**
+ * A host and an emulated board in one process on one virtual clock, joined by serial wires that
+ * take each byte's wire time at the board's baud. Time jumps from event to event (a byte
+ * arriving, an MCU timer, a retransmit or retry), so runs go as fast as the CPU allows and
+ * repeat exactly for a seed.
+ */
+public final class VirtualBench implements McuConnection.Driver {
+    private final McuSpec spec;
+    private final VirtualWire toMcu;
+    private final VirtualWire toHost;
+    private final EmulatedBoard board;
+    private final McuConnection connection;
+    private double nowS;
+
+    public VirtualBench(BoardDefinition definition, long seed, McuTap tap, BoardPlant.FaultListener faults) {
+        this.spec = definition.mcu();
+        long baud = spec.serialBaud();
+        this.toMcu = new VirtualWire(baud);
+        this.toHost = new VirtualWire(baud);
+        this.board = new EmulatedBoard(definition, seed, tap, bytes -> toHost.write(bytes, spec.seconds(mcu().nowTick())), faults);
+        HostTransport transport = new HostTransport(bytes -> toMcu.write(bytes, nowS), baud, spec.receiveWindowBytes());
+        this.connection = new McuConnection(transport, this);
+    }
+
+    public McuConnection connection() {
+        return connection;
+    }
+
+    public EmulatedBoard board() {
+        return board;
+    }
+
+    private Mcu mcu() {
+        return board.mcu();
+    }
+
+    @Override
+    public double nowS() {
+        return nowS;
+    }
+
+    @Override
+    public void runUntil(BooleanSupplier done, double limitS) {
+        while (true) {
+            processNow();
+            if (done.getAsBoolean() || nowS >= limitS) return;
+            advance(limitS);
+        }
+    }
+
+    /** Lets {@code seconds} pass. */
+    public void runFor(double seconds) {
+        double until = nowS + seconds;
+        runUntil(() -> false, until);
+    }
+
+    private void processNow() {
+        connection.service(nowS);
+        byte[] in = toMcu.read(nowS);
+        if (in.length > 0) {
+            mcu().advanceTo(Math.max(mcu().nowTick(), spec.ticks(nowS)));
+            mcu().receive(in, 0, in.length);
+        }
+        byte[] back = toHost.read(nowS);
+        if (back.length > 0) connection.receive(back, nowS);
+    }
+
+    private void advance(double limitS) {
+        double next = Math.min(Math.min(toMcu.nextArrivalS(), toHost.nextArrivalS()), connection.nextDeadlineS());
+        long wake = mcu().nextWakeTick();
+        if (wake != Long.MAX_VALUE) next = Math.min(next, spec.seconds(wake));
+        next = Math.min(Math.max(next, nowS + 1e-7), limitS);
+        mcu().advanceTo(Math.max(mcu().nowTick(), spec.ticks(next)));
+        board.plant().advanceTo(next);
+        nowS = next;
+    }
+}
