@@ -1,15 +1,18 @@
 package org.steptrace.sim;
 
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.steptrace.firmware.Mcu;
 import org.steptrace.firmware.McuSpec;
 import org.steptrace.firmware.McuTap;
+import org.steptrace.firmware.RealtimeRunner;
 import org.steptrace.firmware.board.BoardDefinition;
 import org.steptrace.firmware.board.EmulatedBoard;
 import org.steptrace.firmware.plant.BoardPlant;
 import org.steptrace.host.mcu.McuConnection;
 import org.steptrace.link.VirtualWire;
 import org.steptrace.protocol.HostTransport;
+import org.steptrace.protocol.McuTransport;
 
 /**
  * A host and an emulated board in one process on one virtual clock, joined by serial wires that
@@ -21,16 +24,22 @@ public final class VirtualBench implements McuConnection.Driver {
     private final McuSpec spec;
     private final VirtualWire toMcu;
     private final VirtualWire toHost;
-    private final EmulatedBoard board;
+    private final RealtimeRunner.Target target;
     private final McuConnection connection;
     private double nowS;
 
+    /** A built-in or file board, emulated with its plant. */
     public VirtualBench(BoardDefinition definition, long seed, McuTap tap, BoardPlant.FaultListener faults) {
-        this.spec = definition.mcu();
+        this(definition.mcu(), out -> new EmulatedBoard(definition, seed, tap, out, faults));
+    }
+
+    /** Any MCU of {@code spec}: {@code factory} makes it around the output its bytes go to. */
+    public VirtualBench(McuSpec spec, Function<McuTransport.Output, ? extends RealtimeRunner.Target> factory) {
+        this.spec = spec;
         long baud = spec.serialBaud();
         this.toMcu = new VirtualWire(baud);
         this.toHost = new VirtualWire(baud);
-        this.board = new EmulatedBoard(definition, seed, tap, bytes -> toHost.write(bytes, spec.seconds(mcu().nowTick())), faults);
+        this.target = factory.apply(bytes -> toHost.write(bytes, spec.seconds(mcu().nowTick())));
         HostTransport transport = new HostTransport(bytes -> toMcu.write(bytes, nowS), baud, spec.receiveWindowBytes());
         this.connection = new McuConnection(transport, this);
     }
@@ -39,12 +48,13 @@ public final class VirtualBench implements McuConnection.Driver {
         return connection;
     }
 
-    public EmulatedBoard board() {
-        return board;
+    /** The emulated MCU and what stands behind its pins. */
+    public RealtimeRunner.Target target() {
+        return target;
     }
 
-    private Mcu mcu() {
-        return board.mcu();
+    public Mcu mcu() {
+        return target.mcu();
     }
 
     @Override
@@ -63,8 +73,12 @@ public final class VirtualBench implements McuConnection.Driver {
 
     /** Lets {@code seconds} pass. */
     public void runFor(double seconds) {
-        double until = nowS + seconds;
-        runUntil(() -> false, until);
+        runUntil(nowS + seconds);
+    }
+
+    /** Lets time pass up to {@code tS}. */
+    public void runUntil(double tS) {
+        runUntil(() -> false, tS);
     }
 
     private void processNow() {
@@ -84,7 +98,7 @@ public final class VirtualBench implements McuConnection.Driver {
         if (wake != Long.MAX_VALUE) next = Math.min(next, spec.seconds(wake));
         next = Math.min(Math.max(next, nowS + 1e-7), limitS);
         mcu().advanceTo(Math.max(mcu().nowTick(), spec.ticks(next)));
-        board.plant().advanceTo(next);
+        target.advanceTo(next);
         nowS = next;
     }
 }

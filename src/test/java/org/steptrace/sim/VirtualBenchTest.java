@@ -39,7 +39,7 @@ class VirtualBenchTest {
         // The init commands started the heaters' sensors: reports arrive every 0.3 s with room-temperature sums.
         bench.runFor(3);
         assertTrue(analog.size() >= 2 * 5, analog.size() + " reports");
-        assertTrue(bench.board().mcu().shutdownReason() == null, "no shutdown: " + bench.board().mcu().shutdownReason());
+        assertTrue(bench.mcu().shutdownReason() == null, "no shutdown: " + bench.mcu().shutdownReason());
 
         // A host that reconnects with the same config (its init commands planned anew) leaves the MCU
         // as it is; a different config needs a firmware restart.

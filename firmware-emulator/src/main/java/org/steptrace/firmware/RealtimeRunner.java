@@ -21,7 +21,8 @@ public final class RealtimeRunner implements AutoCloseable {
     /** The longest the loop sleeps without looking at the plant and the link. */
     private static final long MAX_PARK_NS = 50_000_000;
 
-    /** What the runner drives: the MCU, and a hook called with emulated seconds on every pass. */
+    /** An MCU with whatever lives behind its pins: the MCU, and a hook that lets the rest catch up with time. */
+    @FunctionalInterface
     public interface Target {
         Mcu mcu();
 

@@ -39,6 +39,7 @@ public final class McuConnection {
     private final Driver driver;
     private final List<QueryRetry> queries = new ArrayList<>();
     private final Map<String, List<Consumer<Message>>> handlers = new HashMap<>();
+    private final List<Consumer<Message>> anyHandlers = new ArrayList<>();
     private MessageParser parser = new MessageParser(DataDictionary.builder().build());
     private String shutdownReason;
     private final PayloadWriter scratch = new PayloadWriter();
@@ -52,6 +53,7 @@ public final class McuConnection {
                     if (q.offer(m)) break;
                 }
                 handlers.getOrDefault(m.name(), List.of()).forEach(h -> h.accept(m));
+                anyHandlers.forEach(h -> h.accept(m));
             }
         }
 
@@ -179,6 +181,16 @@ public final class McuConnection {
     /** Move-queue slots the configured MCU has. */
     public int moveCount() {
         return (int) query("get_config", m -> m.name().equals("config")).getLong("move_count");
+    }
+
+    /** Calls {@code handler} with every message the MCU sends. */
+    public void onAnyMessage(Consumer<Message> handler) {
+        anyHandlers.add(handler);
+    }
+
+    /** Sends message bytes as they are (id first), for what no format of the dictionary allows. */
+    public void sendRaw(byte[] message) {
+        transport.queue(message);
     }
 
     /** A session that cannot go on; the message says why. */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.steptrace.firmware.Mcu;
 import org.steptrace.firmware.McuTap;
+import org.steptrace.firmware.RealtimeRunner;
 import org.steptrace.firmware.plant.BoardPlant;
 import org.steptrace.firmware.plant.HeaterPlant;
 import org.steptrace.firmware.plant.Mechanism;
@@ -13,7 +14,7 @@ import org.steptrace.protocol.Enumeration;
 import org.steptrace.protocol.McuTransport;
 
 /** A board file made real: the emulated MCU wired to its simulated plant, seeded. */
-public final class EmulatedBoard {
+public final class EmulatedBoard implements RealtimeRunner.Target {
     private final BoardDefinition definition;
     private final long seed;
     private final BoardPlant plant;
@@ -71,8 +72,15 @@ public final class EmulatedBoard {
         return seed;
     }
 
+    @Override
     public Mcu mcu() {
         return mcu;
+    }
+
+    /** Lets the plant (heaters, faults) catch up with emulated time even when no pin is touched. */
+    @Override
+    public void advanceTo(double seconds) {
+        plant.advanceTo(seconds);
     }
 
     public BoardPlant plant() {

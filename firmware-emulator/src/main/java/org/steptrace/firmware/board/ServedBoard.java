@@ -1,7 +1,6 @@
 package org.steptrace.firmware.board;
 
 import java.util.function.BiConsumer;
-import org.steptrace.firmware.Mcu;
 import org.steptrace.firmware.McuTap;
 import org.steptrace.firmware.RealtimeRunner;
 import org.steptrace.firmware.faults.Fault;
@@ -30,17 +29,7 @@ public final class ServedBoard implements AutoCloseable {
             if (fault.kind() == FaultKind.LINK_DROP) linkDropped = true;
             faultLog.accept(fault, atS);
         });
-        this.runner = new RealtimeRunner(new RealtimeRunner.Target() {
-            @Override
-            public Mcu mcu() {
-                return board.mcu();
-            }
-
-            @Override
-            public void advanceTo(double seconds) {
-                board.plant().advanceTo(seconds);
-            }
-        }, spin);
+        this.runner = new RealtimeRunner(board, spin);
         link.onReceive(bytes -> {
             if (!linkDropped) runner.received(bytes);
         });

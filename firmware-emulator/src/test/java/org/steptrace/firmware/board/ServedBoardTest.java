@@ -11,94 +11,63 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.steptrace.firmware.McuTap;
+import org.steptrace.host.mcu.McuConnection;
 import org.steptrace.link.PtyLink;
 import org.steptrace.link.TcpServerLink;
-import org.steptrace.protocol.Bytes;
-import org.steptrace.protocol.CommandText;
 import org.steptrace.protocol.DataDictionary;
 import org.steptrace.protocol.HostTransport;
-import org.steptrace.protocol.IdentifyAssembler;
-import org.steptrace.protocol.Message;
-import org.steptrace.protocol.MessageParser;
-import org.steptrace.protocol.PayloadWriter;
-import org.steptrace.protocol.QueryRetry;
 
 /** A board served in real time: a separate client connects, downloads the dictionary and reads clocks. */
 class ServedBoardTest {
-    /** A minimal wall-clock host over a byte stream: transport, query retry, identify. */
-    private static final class StreamHost {
+    /** The host's MCU session over a byte stream, on the wall clock. */
+    private static final class StreamHost implements McuConnection.Driver {
         private final InputStream in;
-        private final HostTransport transport;
         private final long t0 = System.nanoTime();
-        private MessageParser parser = new MessageParser(DataDictionary.builder().build());
-        private final List<QueryRetry> queries = new ArrayList<>();
-        private final HostTransport.Listener listener = new HostTransport.Listener() {
-            @Override
-            public void onResponse(Bytes payload, double sentTimeS, double receiveTimeS) {
-                for (Message m : parser.parse(payload)) queries.forEach(q -> q.offer(m));
-            }
-
-            @Override
-            public void onAcked(long token) {
-                queries.forEach(q -> q.acked(token, now()));
-            }
-        };
+        private final McuConnection conn;
+        private final byte[] buf = new byte[4096];
 
         StreamHost(InputStream in, OutputStream out) {
             this.in = in;
-            this.transport = new HostTransport(bytes -> {
+            this.conn = new McuConnection(new HostTransport(bytes -> {
                 try {
                     out.write(bytes);
                     out.flush();
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-            }, 0, 0);
+            }, 0, 0), this);
         }
 
-        double now() {
+        @Override
+        public double nowS() {
             return (System.nanoTime() - t0) / 1e9;
         }
 
-        Message query(String command, Predicate<Message> matches) throws Exception {
-            PayloadWriter w = new PayloadWriter();
-            CommandText.parse(parser.dictionary(), command).encode(w);
-            QueryRetry q = new QueryRetry(w.toByteArray(), command, matches);
-            queries.add(q);
-            q.start(transport);
-            byte[] buf = new byte[4096];
-            double deadline = now() + 5;
-            while (!q.isDone() && now() < deadline) {
-                q.poll(now(), transport);
-                transport.poll(now());
-                int n = in.available() > 0 ? in.read(buf) : 0;
-                if (n > 0) transport.receive(buf, 0, n, now(), listener);
-                else Thread.sleep(1);
+        @Override
+        public void runUntil(java.util.function.BooleanSupplier done, double limitS) {
+            try {
+                while (!done.getAsBoolean() && nowS() < limitS) {
+                    conn.service(nowS());
+                    int n = in.available() > 0 ? in.read(buf) : 0;
+                    if (n > 0) conn.receive(java.util.Arrays.copyOf(buf, n), nowS());
+                    else Thread.sleep(1);
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            queries.remove(q);
-            return q.response();
         }
 
-        DataDictionary identify() throws Exception {
-            IdentifyAssembler asm = new IdentifyAssembler();
-            while (!asm.isComplete()) {
-                int off = asm.nextOffset();
-                Message r = query("identify offset=" + off + " count=40",
-                        m -> m.name().equals("identify_response") && m.getLong("offset") == off);
-                asm.accept(r.getLong("offset"), r.getBytes("data"));
-            }
-            parser = new MessageParser(asm.dictionary());
-            return asm.dictionary();
+        DataDictionary identify() {
+            return conn.identify();
         }
 
-        long clock() throws Exception {
-            return query("get_clock", m -> m.name().equals("clock")).getLong("clock");
+        long clock() {
+            return conn.query("get_clock", m -> m.name().equals("clock")).getLong("clock");
         }
     }
 
@@ -114,10 +83,10 @@ class ServedBoardTest {
         assertEquals(def.mcu().clockFrequencyHz(), d.clockFrequencyHz());
         assertEquals(def.mcu().chip(), d.config().get("MCU"));
         long c1 = host.clock();
-        double t1 = host.now();
+        double t1 = host.nowS();
         Thread.sleep(1000); // long against query jitter on a busy machine
         long c2 = host.clock();
-        double t2 = host.now();
+        double t2 = host.nowS();
         double measuredHz = (c2 - c1) / (t2 - t1);
         assertEquals(def.mcu().clockFrequencyHz(), measuredHz, def.mcu().clockFrequencyHz() * 0.05,
                 "the clock runs at CLOCK_FREQ of wall time");
