@@ -96,17 +96,4 @@ public final class ClockSync {
         double half = Double.isInfinite(minHalfRttS) ? 0 : minHalfRttS;
         return (clockAvg + (tS - timeAvg - half) * frequencyHz) / nominalHz;
     }
-
-    /** A conservative clock for the transmit scheduler: 3 standard deviations behind. */
-    public double conservativeClockAt(double tS) {
-        return clockAvg - 3 * Math.sqrt(predictionVariance) + (tS - (timeAvg + 0.001)) * frequencyHz;
-    }
-
-    public double predictionStdDevTicks() {
-        return Math.sqrt(predictionVariance);
-    }
-
-    public long lastClock() {
-        return lastClock;
-    }
 }

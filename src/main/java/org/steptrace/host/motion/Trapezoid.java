@@ -21,11 +21,4 @@ public record Trapezoid(double[] start, double[] end, double[] axesR, double dis
         double td = Math.min(t - accelT - cruiseT, decelT);
         return cruiseEnd + (cruiseV - 0.5 * accelMmPerS2 * td) * td;
     }
-
-    /** Speed along the move at {@code t}. */
-    public double speedAt(double t) {
-        if (t < accelT) return startV + accelMmPerS2 * Math.max(0, t);
-        if (t < accelT + cruiseT) return cruiseV;
-        return Math.max(endV, cruiseV - accelMmPerS2 * (t - accelT - cruiseT));
-    }
 }

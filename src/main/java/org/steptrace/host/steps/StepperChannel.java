@@ -125,11 +125,4 @@ public final class StepperChannel {
     public long stepsSent() {
         return stepsSent;
     }
-
-    /** After a reset_step_clock: the next step is measured from {@code clock}; the direction is forgotten. */
-    public void resetClock(long clock) {
-        flushAll();
-        compressor.resetClock(clock);
-        dir = -1;
-    }
 }

@@ -127,9 +127,4 @@ public final class BoardPlant implements PinIo {
         return heaters.stream().filter(h -> h.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no heater named '" + name + "'"));
     }
-
-    /** The level last driven on an output pin (0 if never). */
-    public int outputLevel(int pin) {
-        return outputLevels.getOrDefault(pin, 0);
-    }
 }

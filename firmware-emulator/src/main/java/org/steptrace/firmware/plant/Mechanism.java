@@ -21,7 +21,8 @@ public final class Mechanism {
     private final Kinematics kinematics;
     private final Motor[] motorByPin;
     private final double[] actuatorMm;
-    private final double[] extruderMm;
+    /** Filament pushed, by the extruder motor's step pin (no search on the step path). */
+    private final double[] extruderMmByPin;
     private final List<Motor> motors;
     private final Switch[] switchByPin;
     private final boolean[] closed;
@@ -38,7 +39,7 @@ public final class Mechanism {
         this.switchByPin = new Switch[maxPin + 1];
         this.closed = new boolean[switches.size()];
         this.actuatorMm = kinematics.actuatorPositions(initialPosition);
-        this.extruderMm = new double[motors.size()];
+        this.extruderMmByPin = new double[maxPin + 1];
         for (Motor m : motors) motorByPin[m.stepPin()] = m;
         for (Switch s : switches) switchByPin[s.pin()] = s;
     }
@@ -50,7 +51,7 @@ public final class Mechanism {
         if (m == null) return;
         double mm = m.originMm() + position * m.mmPerStep();
         if (m.actuator() >= 0) actuatorMm[m.actuator()] = mm;
-        else extruderMm[motors.indexOf(m)] = mm;
+        else extruderMmByPin[stepPin] = mm;
     }
 
     public boolean hasSwitch(int pin) {
@@ -84,8 +85,8 @@ public final class Mechanism {
 
     /** Filament pushed by the extruder motor named {@code name}. */
     public double extruderMm(String name) {
-        for (int i = 0; i < motors.size(); i++) {
-            if (motors.get(i).name().equals(name)) return extruderMm[i];
+        for (Motor m : motors) {
+            if (m.name().equals(name) && m.actuator() < 0) return extruderMmByPin[m.stepPin()];
         }
         throw new IllegalArgumentException("no motor " + name);
     }
