@@ -25,6 +25,7 @@ public final class Mechanism {
     private final double[] extruderMmByPin;
     private final List<Motor> motors;
     private final Switch[] switchByPin;
+    private final int[] switchIndexByPin;
     private final boolean[] closed;
     private final List<Switch> switches;
 
@@ -37,11 +38,15 @@ public final class Mechanism {
         for (Switch s : switches) maxPin = Math.max(maxPin, s.pin());
         this.motorByPin = new Motor[maxPin + 1];
         this.switchByPin = new Switch[maxPin + 1];
+        this.switchIndexByPin = new int[maxPin + 1];
         this.closed = new boolean[switches.size()];
         this.actuatorMm = kinematics.actuatorPositions(initialPosition);
         this.extruderMmByPin = new double[maxPin + 1];
         for (Motor m : motors) motorByPin[m.stepPin()] = m;
-        for (Switch s : switches) switchByPin[s.pin()] = s;
+        for (int i = 0; i < switches.size(); i++) {
+            switchByPin[switches.get(i).pin()] = switches.get(i);
+            switchIndexByPin[switches.get(i).pin()] = i;
+        }
     }
 
     /** The stepper on {@code stepPin} now has step count {@code position}. */
@@ -61,7 +66,7 @@ public final class Mechanism {
     /** The level a switch pin reads now. */
     public int switchLevel(int pin) {
         Switch s = switchByPin[pin];
-        int i = switches.indexOf(s);
+        int i = switchIndexByPin[pin];
         double v = axisValue(s.axis());
         double beyond = s.atMax() ? v - s.triggerMm() : s.triggerMm() - v;
         if (beyond >= 0) closed[i] = true;
