@@ -91,6 +91,19 @@ public final class ClockSync {
         return clockAvg + (tS - timeAvg) * frequencyHz;
     }
 
+    /**
+     * The MCU clock the transmit scheduler may count on at host time {@code tS}: a millisecond
+     * later and three prediction deviations lower than the best estimate, so nothing goes early.
+     */
+    public double transmitClockAt(double tS) {
+        return clockAvg - 3 * Math.sqrt(predictionVariance) + (tS - timeAvg - 0.001) * frequencyHz;
+    }
+
+    /** The host time at which {@link #transmitClockAt} reaches {@code clock}. */
+    public double timeAtTransmitClock(double clock) {
+        return timeAvg + 0.001 + (clock - clockAvg + 3 * Math.sqrt(predictionVariance)) / frequencyHz;
+    }
+
     /** Print time (seconds of nominal MCU clock) at host time {@code tS}, with half the best round trip. */
     public double estimatedPrintTime(double tS) {
         double half = Double.isInfinite(minHalfRttS) ? 0 : minHalfRttS;

@@ -17,6 +17,7 @@ public final class McuCommands {
     private final MessageFormat stepperStopOnTrigger;
     private final MessageFormat trsyncSetTimeout;
     private final MessageFormat endstopHome;
+    private final MessageFormat resetStepClock;
 
     public McuCommands(DataDictionary d) {
         queueStep = d.requireCommand("queue_step oid=%c interval=%u count=%hu add=%hi");
@@ -25,6 +26,7 @@ public final class McuCommands {
         trsyncStart = d.requireCommand("trsync_start oid=%c report_clock=%u report_ticks=%u expire_reason=%c");
         stepperStopOnTrigger = d.requireCommand("stepper_stop_on_trigger oid=%c trsync_oid=%c");
         trsyncSetTimeout = d.requireCommand("trsync_set_timeout oid=%c clock=%u");
+        resetStepClock = d.requireCommand("reset_step_clock oid=%c clock=%u");
         endstopHome = d.requireCommand("endstop_home oid=%c clock=%u sample_ticks=%u sample_count=%c rest_ticks=%u pin_value=%c trsync_oid=%c trigger_reason=%c");
     }
 
@@ -59,5 +61,9 @@ public final class McuCommands {
     public Message endstopHome(int oid, long clock, long sampleTicks, int sampleCount, long restTicks, int pinValue, int trsyncOid,
                                int triggerReason) {
         return endstopHome.message(oid, wire(clock), sampleTicks, sampleCount, restTicks, pinValue, trsyncOid, triggerReason);
+    }
+
+    public Message resetStepClock(int oid, long clock) {
+        return resetStepClock.message(oid, wire(clock));
     }
 }

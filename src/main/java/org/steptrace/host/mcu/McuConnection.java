@@ -40,6 +40,9 @@ public final class McuConnection {
     private final List<QueryRetry> queries = new ArrayList<>();
     private final Map<String, List<Consumer<Message>>> handlers = new HashMap<>();
     private final List<Consumer<Message>> anyHandlers = new ArrayList<>();
+    private final Map<String, List<Consumer<Arrival>>> arrivalHandlers = new HashMap<>();
+    private final Map<QueryRetry, Arrival> answered = new HashMap<>();
+    private final HostTimers timers = new HostTimers();
     private MessageParser parser = new MessageParser(DataDictionary.builder().build());
     private String shutdownReason;
     private final PayloadWriter scratch = new PayloadWriter();
@@ -49,10 +52,15 @@ public final class McuConnection {
         public void onResponse(Bytes payload, double sentTimeS, double receiveTimeS) {
             for (Message m : parser.parse(payload)) {
                 if (m.name().equals("shutdown") && shutdownReason == null) shutdownReason = m.getSymbol("static_string_id");
+                Arrival arrival = new Arrival(m, sentTimeS, receiveTimeS);
                 for (QueryRetry q : List.copyOf(queries)) {
-                    if (q.offer(m)) break;
+                    if (q.offer(m)) {
+                        answered.put(q, arrival);
+                        break;
+                    }
                 }
                 handlers.getOrDefault(m.name(), List.of()).forEach(h -> h.accept(m));
+                arrivalHandlers.getOrDefault(m.name(), List.of()).forEach(h -> h.accept(arrival));
                 anyHandlers.forEach(h -> h.accept(m));
             }
         }
@@ -70,8 +78,9 @@ public final class McuConnection {
 
     // ---- what the driver calls -----------------------------------------------------------------
 
-    /** Sends what is due and retries what is lost, at {@code nowS}. */
+    /** Runs the host's due timers, sends what is due and retries what is lost, at {@code nowS}. */
     public void service(double nowS) {
+        timers.runDue(nowS);
         for (QueryRetry q : List.copyOf(queries)) q.poll(nowS, transport);
         transport.poll(nowS);
     }
@@ -84,7 +93,7 @@ public final class McuConnection {
 
     /** When {@link #service} next has timed work, or +infinity. */
     public double nextDeadlineS() {
-        double next = transport.nextDeadlineS();
+        double next = Math.min(transport.nextDeadlineS(), timers.nextS());
         for (QueryRetry q : queries) next = Math.min(next, q.nextDeadlineS());
         return next;
     }
@@ -121,6 +130,11 @@ public final class McuConnection {
 
     /** Sends a query and waits for the answer {@code matches} picks, asking again as needed. */
     public Message query(String command, Predicate<Message> matches) {
+        return queryArrival(command, matches).message();
+    }
+
+    /** A query whose answer comes with its timing (for clock sync). */
+    public Arrival queryArrival(String command, Predicate<Message> matches) {
         scratch.reset();
         CommandText.parse(parser.dictionary(), command).encode(scratch);
         QueryRetry q = new QueryRetry(scratch.toByteArray(), command, matches);
@@ -129,13 +143,41 @@ public final class McuConnection {
         String before = shutdownReason;
         driver.runUntil(() -> q.isDone() || shutdownReason != before, driver.nowS() + QUERY_TIMEOUT_S);
         queries.remove(q);
+        Arrival arrival = answered.remove(q);
         if (!q.isDone() && shutdownReason != null) throw new McuSessionException("MCU shutdown: " + shutdownReason);
         if (!q.isDone()) throw new McuSessionException("Timeout waiting for an answer to '" + command + "'");
         try {
-            return q.response();
+            q.response();
+            return arrival;
         } catch (QueryRetry.QueryFailedException e) {
             throw new McuSessionException(e.getMessage());
         }
+    }
+
+    /**
+     * A message from the MCU with the host times that date it: when the newest host block it
+     * acknowledges finished transmitting (0 if that block may have been retransmitted), and
+     * when the message itself began to arrive.
+     */
+    public record Arrival(Message message, double sentTimeS, double receiveTimeS) {}
+
+    /** Calls {@code handler} with every message of that name, with its timing. */
+    public void onArrival(String name, Consumer<Arrival> handler) {
+        arrivalHandlers.computeIfAbsent(name, k -> new ArrayList<>()).add(handler);
+    }
+
+    /** The host's timed work, run by the driver between bytes. */
+    public HostTimers timers() {
+        return timers;
+    }
+
+    /** Lets bytes flow and time pass until {@code done} holds or {@code limitS}; see {@link Driver}. */
+    public void runUntil(BooleanSupplier done, double limitS) {
+        driver.runUntil(done, limitS);
+    }
+
+    public double nowS() {
+        return driver.nowS();
     }
 
     /** Calls {@code handler} with every message of that name the MCU sends. */

@@ -103,6 +103,25 @@ public final class MotionQueue {
         return cursor + 1 < segments.size() ? segments.get(cursor + 1).startS() : Double.POSITIVE_INFINITY;
     }
 
+    /**
+     * Cuts the plan at {@code tS}: what would have run after it never will (a homing move
+     * stopped by its endstop). The toolhead rests where it was at {@code tS}.
+     */
+    public void truncateAfter(double tS) {
+        double[] at = new double[4];
+        positionAt(tS, at);
+        while (!segments.isEmpty() && segments.get(segments.size() - 1).startS() >= tS) segments.remove(segments.size() - 1);
+        if (!segments.isEmpty()) {
+            Segment last = segments.get(segments.size() - 1);
+            if (last.endS() > tS) {
+                segments.set(segments.size() - 1, new Segment(last.startS(), tS - last.startS(), last.startV(), last.halfAccel(),
+                        last.startPos(), last.axesR()));
+            }
+        }
+        cursor = 0;
+        System.arraycopy(at, 0, restPos, 0, 4);
+    }
+
     /** Drops segments that ended before {@code tS} (history no longer needed). */
     public void expireBefore(double tS) {
         int n = 0;

@@ -23,6 +23,8 @@ public final class StepSolver {
     private final ToDoubleFunction<double[]> actuator;
     /** x, y, z, e coefficients when the actuator is linear in them (closed-form step times), else null. */
     private final double[] linear;
+    /** The extruder's advanced position as a function of time, or null: the actuator follows the toolhead. */
+    private final PressureAdvance advance;
     private final double stepDistMm;
     private final double[] pos = new double[4];
     /** Where the stepper is commanded to be (mm): a step boundary, or wherever a set-position put it. */
@@ -32,7 +34,12 @@ public final class StepSolver {
     private double seekS = SEEK_TIME_RESET_S;
 
     public StepSolver(ToDoubleFunction<double[]> actuator, double stepDistMm, long commandedSteps) {
-        this(actuator, null, stepDistMm, commandedSteps);
+        this(actuator, null, null, stepDistMm, commandedSteps);
+    }
+
+    /** An extruder with pressure advance: its position depends on the filament speed around each instant. */
+    public static StepSolver pressureAdvanced(PressureAdvance advance, double stepDistMm) {
+        return new StepSolver(p -> p[3], null, advance, stepDistMm, 0);
     }
 
     /**
@@ -41,12 +48,14 @@ public final class StepSolver {
      */
     public static StepSolver linear(double[] coefficients, double stepDistMm, long commandedSteps) {
         double[] c = coefficients.clone();
-        return new StepSolver(p -> c[0] * p[0] + c[1] * p[1] + c[2] * p[2] + c[3] * p[3], c, stepDistMm, commandedSteps);
+        return new StepSolver(p -> c[0] * p[0] + c[1] * p[1] + c[2] * p[2] + c[3] * p[3], c, null, stepDistMm, commandedSteps);
     }
 
-    private StepSolver(ToDoubleFunction<double[]> actuator, double[] linear, double stepDistMm, long commandedSteps) {
+    private StepSolver(ToDoubleFunction<double[]> actuator, double[] linear, PressureAdvance advance, double stepDistMm,
+                       long commandedSteps) {
         this.actuator = actuator;
         this.linear = linear;
+        this.advance = advance;
         this.stepDistMm = stepDistMm;
         this.commandedSteps = commandedSteps;
         this.commandedMm = commandedSteps * stepDistMm;
@@ -55,6 +64,11 @@ public final class StepSolver {
     /** Steps taken, with direction, counted from the starting count. */
     public long commandedSteps() {
         return commandedSteps;
+    }
+
+    /** Where the stepper is commanded to be (mm). */
+    public double commandedMm() {
+        return commandedMm;
     }
 
     public double stepDistMm() {
@@ -81,6 +95,7 @@ public final class StepSolver {
     }
 
     private double actuatorAt(MotionQueue q, double tS) {
+        if (advance != null) return advance.positionMm(q, tS);
         q.positionAt(tS, pos);
         return actuator.applyAsDouble(pos);
     }

@@ -116,6 +116,16 @@ public final class StepperChannel {
         flush(Long.MAX_VALUE);
     }
 
+    /**
+     * The MCU's step clock was reset to 0 (after a homing stop): the next step goes out with
+     * its absolute clock and a fresh direction. Flush first; nothing pending survives this.
+     */
+    public void resetClock() {
+        held = false;
+        dir = -1;
+        compressor.resetClock(0);
+    }
+
     /** Steps committed so far, with direction: the MCU's position after they run. */
     public long committedSteps() {
         return stepCount;

@@ -37,7 +37,7 @@ public final class FileHost {
         Map<String, Double> targets = new HashMap<>();
         // Heater targets are only noted: no temperatures arrive to act on, and nothing waits.
         PrintToolhead toolhead = new PrintToolhead(config, plan, dict, FILE_MOVE_COUNT, o -> writer.add(o.message()),
-                (h, t, wait) -> targets.put(h, t));
+                (h, t, wait) -> targets.put(h, t), null);
         List<String> replies = new ArrayList<>();
         GcodeInterpreter interp = new GcodeInterpreter(toolhead, replies::add);
         // A file host reads 4096 bytes at a time, runs the whole lines of each read, then flushes.

@@ -12,12 +12,14 @@ import org.steptrace.host.gcode.GcodeException;
 import org.steptrace.host.gcode.Toolhead;
 import org.steptrace.host.mcu.McuCommands;
 import org.steptrace.host.mcu.McuConfigPlan;
+import org.steptrace.host.mcu.Outgoing;
 import org.steptrace.host.mcu.MoveQueueBudget;
 import org.steptrace.host.motion.LookaheadQueue;
 import org.steptrace.host.motion.MotionLimits;
 import org.steptrace.host.motion.MotionQueue;
 import org.steptrace.host.motion.Move;
 import org.steptrace.host.motion.Trapezoid;
+import org.steptrace.host.steps.PressureAdvance;
 import org.steptrace.host.steps.StepSolver;
 import org.steptrace.host.steps.StepperChannel;
 import org.steptrace.host.steps.StepperMessage;
@@ -51,6 +53,10 @@ public final class PrintToolhead implements Toolhead {
         final StepperChannel channel;
         final int oid;
         final Integer enableOid;
+        /** +1 when the MCU counts this stepper's positive steps up, −1 when its dir pin is inverted. */
+        final int mcuSign;
+        /** The MCU's step position minus mcuSign × the host's commanded step position. */
+        long mcuOffsetSteps;
         boolean enabled;
         /** The enable pin's previous update: its next may not go before (one reserved slot per pin). */
         long enableUpdatedClock;
@@ -61,6 +67,16 @@ public final class PrintToolhead implements Toolhead {
             this.channel = channel;
             this.oid = oid;
             this.enableOid = enableOid;
+            this.mcuSign = s.dirPin().invert() ? -1 : 1;
+        }
+
+        long commandedSteps() {
+            return Math.round(solver.commandedMm() / settings.stepDistanceMm());
+        }
+
+        /** Where the MCU's step counter stands once every step generated so far has run. */
+        long mcuPosition() {
+            return mcuSign * commandedSteps() + mcuOffsetSteps;
         }
     }
 
@@ -77,7 +93,11 @@ public final class PrintToolhead implements Toolhead {
     private final LookaheadQueue lookahead;
     private final MoveQueueBudget budget;
     private final List<StepperMessage> pendingSteps = new ArrayList<>();
-    private final double kinFlushDelayS = 0.001;
+    private final double kinFlushDelayS;
+    /** Null when writing to a file: then nothing waits and homing never sees a trigger. */
+    private final LiveMcu live;
+    /** Homing drips its move out itself; background flushes keep away meanwhile. */
+    private boolean dripping;
     private MotionLimits limits;
     private double[] position = new double[4];
     private double printTimeS;
@@ -95,8 +115,9 @@ public final class PrintToolhead implements Toolhead {
      * @param moveSlots move-queue slots the MCU gives to steps and outputs
      */
     public PrintToolhead(PrinterConfig config, McuConfigPlan plan, DataDictionary dict, int moveSlots, Consumer<Outgoing> out,
-                         HeaterTargets heaters) {
+                         HeaterTargets heaters, LiveMcu live) {
         this.heaters = heaters;
+        this.live = live;
         this.config = config;
         this.plan = plan;
         this.clockHz = dict.clockFrequencyHz();
@@ -114,12 +135,14 @@ public final class PrintToolhead implements Toolhead {
                     : new StepSolver(p -> kinematics.actuatorPosition(actuator, new Vec3(p[0], p[1], p[2])), s.stepDistanceMm(), 0);
             rails.add(rail(s, solver, maxError, s.name()));
         }
-        if (config.extruder() != null && config.extruder().pressureAdvanceS() != 0) {
-            throw new org.steptrace.host.config.ConfigException(config.file() + ": pressure_advance is not supported yet: set it to 0 in [extruder]");
-        }
-        this.extruder = config.extruder() == null ? null
-                : rail(config.extruder().stepper(), StepSolver.linear(new double[] {0, 0, 0, 1}, config.extruder().stepper().stepDistanceMm(), 0),
-                        maxError, "extruder");
+        var e = config.extruder();
+        boolean pa = e != null && e.pressureAdvanceS() != 0;
+        // Smoothing looks half its window into the neighbouring moves: steps lag that far behind.
+        this.kinFlushDelayS = pa ? Math.max(0.001, e.pressureAdvanceSmoothTimeS() / 2) : 0.001;
+        this.extruder = e == null ? null
+                : rail(e.stepper(), pa ? StepSolver.pressureAdvanced(new PressureAdvance(e.pressureAdvanceS(), e.pressureAdvanceSmoothTimeS()),
+                        e.stepper().stepDistanceMm())
+                        : StepSolver.linear(new double[] {0, 0, 0, 1}, e.stepper().stepDistanceMm(), 0), maxError, "extruder");
         this.motion = new MotionQueue(position);
         this.lookahead = new LookaheadQueue(this::lay);
         // One slot per output pin stays reserved for its own updates.
@@ -151,6 +174,19 @@ public final class PrintToolhead implements Toolhead {
         };
     }
 
+    private double estimatedPrintTimeS() {
+        return live == null ? 0 : live.estimatedPrintTimeS();
+    }
+
+    /**
+     * Leaving idle: start far enough ahead of the MCU (0.25 s) and of steps already generated
+     * (steps restart no sooner than 0.1 s ahead); print time never moves backwards.
+     */
+    private void resync() {
+        double est = estimatedPrintTimeS();
+        printTimeS = Math.max(printTimeS, Math.max(est + BUFFER_TIME_START_S, Math.max(est + MIN_KIN_TIME_S, lastStepGenS) + kinFlushDelayS));
+    }
+
     private long clock(double printTimeS) {
         return (long) (printTimeS * clockHz);
     }
@@ -159,8 +195,7 @@ public final class PrintToolhead implements Toolhead {
 
     private void lay(Trapezoid t) {
         if (idle) {
-            // Leaving idle: start far enough ahead of the MCU and of steps already generated.
-            printTimeS = Math.max(printTimeS, Math.max(BUFFER_TIME_START_S, Math.max(MIN_KIN_TIME_S, lastStepGenS) + kinFlushDelayS));
+            resync();
             idle = false;
         }
         enableMovedSteppers(t, printTimeS);
@@ -280,7 +315,7 @@ public final class PrintToolhead implements Toolhead {
     /** The time the last queued move ends (a resync when idle). */
     private double lastMoveTime() {
         flushLookahead();
-        printTimeS = Math.max(printTimeS, Math.max(BUFFER_TIME_START_S, Math.max(MIN_KIN_TIME_S, lastStepGenS) + kinFlushDelayS));
+        resync();
         return printTimeS;
     }
 
@@ -362,6 +397,32 @@ public final class PrintToolhead implements Toolhead {
         }
     }
 
+    /** How far ahead of the MCU a live host keeps its steps: refilled in batches when below the low mark. */
+    static final double BGFLUSH_LOW_S = 0.450;
+    static final double BGFLUSH_HIGH_S = 0.700;
+    static final double BGFLUSH_EXTRA_S = 0.250;
+
+    /**
+     * A live host's background flush: keeps generated steps 0.45–0.7 s ahead of the MCU's print
+     * time, and at most a quarter second past the end of the queued motion.
+     */
+    public void backgroundFlush() {
+        if (dripping || !armed) return;
+        double est = estimatedPrintTimeS();
+        double end = lastMoveEndS + kinFlushDelayS + BGFLUSH_EXTRA_S;
+        if (lastStepGenS >= end && idle) {
+            armed = false;
+            return;
+        }
+        if (lastStepGenS - est > BGFLUSH_LOW_S) return;
+        flushSteps(0, Math.min(end, est + BGFLUSH_HIGH_S));
+    }
+
+    /** The print time until which steps have been generated. */
+    public double stepsGeneratedToS() {
+        return lastStepGenS;
+    }
+
     // ---- G-code actions ---------------------------------------------------------------------
 
     @Override
@@ -372,6 +433,8 @@ public final class PrintToolhead implements Toolhead {
     @Override
     public void waitMoves() {
         flushLookahead();
+        // A live host also waits for the MCU to finish what is queued.
+        if (live != null) live.waitForPrintTime(lastMoveEndS, () -> false);
     }
 
     @Override
@@ -499,27 +562,41 @@ public final class PrintToolhead implements Toolhead {
         return Math.min(byRatio, Math.min(config.printer().printRadiusMm(), minArm - k.radiusMm()));
     }
 
-    /** Declares the toolhead to be at {@code p} without moving (the steppers' positions follow). */
+    /**
+     * Declares the toolhead to be at {@code p} without moving: the steppers' commanded positions
+     * follow, their MCU step counters do not (the offsets absorb the difference).
+     */
     private void setPosition(double[] p) {
         fullStepFlush();
         position = p.clone();
         motion.rest(lastStepGenS, position);
-        for (Rail r : allRails()) r.solver.setPosition(position);
+        for (Rail r : allRails()) {
+            long mcu = r.mcuPosition();
+            r.solver.setPosition(position);
+            r.mcuOffsetSteps = mcu - r.mcuSign * r.commandedSteps();
+        }
     }
 
-    /** One homing move of a file host: arm the rails' endstops, run the whole move, disarm them. */
+    /** What one endstop of a homing move stops, and how it is reached. */
+    private record HomingEndstop(String name, int trsyncOid, int endstopOid, long restTicks, List<Rail> stopped) {}
+
+    /**
+     * One homing move: arm each endstop's trsync (which stops the listed steppers when the
+     * switch closes), drip the move out in 50 ms pieces, disarm. A file host never sees the
+     * trigger and sets the toolhead to the target; a live host stops dripping when every
+     * endstop has triggered, asks the MCU where the steppers halted and when the switch closed,
+     * and places the toolhead by how far the steppers ran past the trigger.
+     */
     private void homingMove(List<Integer> endstopRails, double[] target, double speed) {
         fullStepFlush();
         double pt = lastMoveTime();
         long clock = clock(pt);
         double[] d = {target[0] - position[0], target[1] - position[1], target[2] - position[2]};
         double moveT = Math.sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]) / speed;
-        List<Integer> endstops = new ArrayList<>();
+        long timeoutTicks = (long) (SINGLE_MCU_TRSYNC_TIMEOUT_S * clockHz);
+        List<HomingEndstop> endstops = new ArrayList<>();
         for (int axis : endstopRails) {
             String key = config.steppers().get(axis).name();
-            int trsync = plan.oids().get(key + ".trsync");
-            int endstop = plan.oids().get(key + ".endstop");
-            endstops.add(endstop);
             Rail rail = rails.get(axis);
             // On a CoreXY both belts move X and Y: the X and Y endstops stop both, the rail's own first.
             List<Rail> stopped = new ArrayList<>(List.of(rail));
@@ -529,36 +606,105 @@ public final class PrintToolhead implements Toolhead {
                 maxSteps = Math.max(maxSteps, Math.abs(r.solver.actuatorMm(target) - r.solver.actuatorMm(position)) / r.settings.stepDistanceMm());
             }
             double restTime = maxSteps <= 0 ? 0.001 : moveT / maxSteps;
-            long restTicks = clock(pt + restTime) - clock;
+            HomingEndstop h = new HomingEndstop(key, plan.oids().get(key + ".trsync"), plan.oids().get(key + ".endstop"),
+                    clock(pt + restTime) - clock, stopped);
+            endstops.add(h);
             long reportTicks = (long) (0.3 * SINGLE_MCU_TRSYNC_TIMEOUT_S * clockHz);
             int pinValue = rail.settings.rail().endstopPin().invert() ? 0 : 1;
-            out.accept(new Outgoing(cmd.trsyncStart(trsync, clock, reportTicks, 4), 0, 0));
-            for (Rail r : stopped) out.accept(new Outgoing(cmd.stepperStopOnTrigger(r.oid, trsync), 0, 0));
-            out.accept(new Outgoing(cmd.trsyncSetTimeout(trsync, clock + (long) (SINGLE_MCU_TRSYNC_TIMEOUT_S * clockHz)), 0, 0));
-            out.accept(new Outgoing(cmd.endstopHome(endstop, clock, (long) (ENDSTOP_SAMPLE_TIME_S * clockHz), ENDSTOP_SAMPLE_COUNT,
-                    restTicks, pinValue, trsync, 1), 0, 0));
+            if (live != null) live.trsyncs().arm(h.trsyncOid(), timeoutTicks);
+            out.accept(new Outgoing(cmd.trsyncStart(h.trsyncOid(), clock, reportTicks, 4), 0, 0));
+            for (Rail r : stopped) out.accept(new Outgoing(cmd.stepperStopOnTrigger(r.oid, h.trsyncOid()), 0, 0));
+            out.accept(new Outgoing(cmd.trsyncSetTimeout(h.trsyncOid(), clock + timeoutTicks), 0, 0));
+            out.accept(new Outgoing(cmd.endstopHome(h.endstopOid(), clock, (long) (ENDSTOP_SAMPLE_TIME_S * clockHz), ENDSTOP_SAMPLE_COUNT,
+                    h.restTicks(), pinValue, h.trsyncOid(), 1), 0, 0));
+        }
+        double[] startMm = new double[rails.size()];
+        long[] startMcu = new long[rails.size()];
+        for (int i = 0; i < rails.size(); i++) {
+            startMm[i] = rails.get(i).solver.commandedMm();
+            startMcu[i] = rails.get(i).mcuPosition();
         }
         printTimeS = pt + HOMING_START_DELAY_S + kinFlushDelayS;
         idle = false;
         double startS = printTimeS;
         move(target, speed);
         flushLookahead();
-        // Drip the move out in 50 ms pieces, as a host does so a trigger can stop what is queued.
         double endS = lastMoveEndS;
+        java.util.function.BooleanSupplier allTriggered = () -> live != null
+                && endstops.stream().allMatch(h -> live.trsyncs().triggered(h.trsyncOid()));
+        dripping = true;
         flushSteps(startS - 0.001, startS);
         double t = startS;
         while (t < endS) {
+            // Live: the next piece only once the last is within 0.1 s of running.
+            if (live != null) live.waitForPrintTime(t - 0.100, allTriggered);
+            if (allTriggered.getAsBoolean()) break;
             t = Math.min(t + HOMING_DRIP_S, endS);
             flushSteps(t - 0.001, t);
         }
+        if (t < endS) {
+            // The rest of the move will never run: it leaves the plan.
+            motion.truncateAfter(t);
+            motion.positionAt(t, position);
+            lastMoveEndS = t;
+        }
         flushSteps(t + kinFlushDelayS, t + kinFlushDelayS);
-        for (int endstop : endstops) out.accept(new Outgoing(cmd.endstopHome(endstop, 0, 0, 0, 0, 0, 0, 0), 0, 0));
-        // A file host never sees the trigger: the toolhead is set exactly to where the move ended.
+        dripping = false;
+        for (HomingEndstop h : endstops) out.accept(new Outgoing(cmd.endstopHome(h.endstopOid(), 0, 0, 0, 0, 0, 0, 0), 0, 0));
         idle = true;
         armed = true;
-        setPosition(target);
+        if (live == null) {
+            // A file host never sees the trigger: the toolhead is set exactly to where the move ended.
+            setPosition(target);
+            return;
+        }
+        live.waitForPrintTime(endS, allTriggered);
+        homeFromTrigger(endstops, target, startMm, startMcu);
     }
 
+    /**
+     * After a live homing move: learn from the MCU why each trsync ended, where its steppers
+     * halted and when the switch closed; the toolhead was at {@code target} at the trigger, and
+     * each stepper ran (halt − trigger) steps past it before it stopped.
+     */
+    private void homeFromTrigger(List<HomingEndstop> endstops, double[] target, double[] startMm, long[] startMcu) {
+        double[] actuatorMm = new double[3];
+        for (int i = 0; i < 3; i++) actuatorMm[i] = kinematics.actuatorPosition(i, new Vec3(target[0], target[1], target[2]));
+        java.util.Map<Rail, Long> halts = new java.util.HashMap<>();
+        for (HomingEndstop h : endstops) {
+            live.trsyncs().disarm(h.trsyncOid());
+            int reason = live.query("trsync_trigger oid=" + h.trsyncOid() + " reason=2",
+                    m -> m.name().equals("trsync_state") && m.getInt("oid") == h.trsyncOid() && m.getLong("clock") == 0).getInt("trigger_reason");
+            for (Rail r : h.stopped()) {
+                r.channel.flushAll();
+                releaseSteps(Long.MAX_VALUE);
+                out.accept(new Outgoing(cmd.resetStepClock(r.oid, 0), 0, 0));
+                r.channel.resetClock();
+                long halt = live.query("stepper_get_position oid=" + r.oid,
+                        m -> m.name().equals("stepper_position") && m.getInt("oid") == r.oid).getLong("pos");
+                halts.put(r, halt);
+            }
+            if (reason >= 4) throw new GcodeException("Communication timeout during homing " + h.name());
+            if (reason != 1) throw new GcodeException("No trigger on " + h.name() + " after full movement");
+            long next = live.query("endstop_query_state oid=" + h.endstopOid(),
+                    m -> m.name().equals("endstop_state") && m.getInt("oid") == h.endstopOid()).getLong("next_clock");
+            double triggerS = (live.extendClock(next) - h.restTicks()) / clockHz;
+            double[] atTrigger = new double[4];
+            motion.positionAt(triggerS, atTrigger);
+            for (Rail r : h.stopped()) {
+                int i = rails.indexOf(r);
+                long trig = startMcu[i] + r.mcuSign * Math.round((r.solver.actuatorMm(atTrigger) - startMm[i]) / r.settings.stepDistanceMm());
+                actuatorMm[i] += r.mcuSign * (halts.get(r) - trig) * r.settings.stepDistanceMm();
+            }
+        }
+        Vec3 p = kinematics.toolhead(actuatorMm);
+        setPosition(new double[] {p.x(), p.y(), p.z(), target[3]});
+        // The stopped steppers' counters are what the MCU says, whatever the host generated.
+        for (var e : halts.entrySet()) {
+            Rail r = e.getKey();
+            r.mcuOffsetSteps = e.getValue() - r.mcuSign * r.commandedSteps();
+        }
+    }
     /** Steps generated per stepper so far (with direction), for reports. */
     public long stepsOf(String stepper) {
         return allRails().stream().filter(r -> r.settings.name().equals(stepper)).findFirst().orElseThrow().channel.committedSteps();

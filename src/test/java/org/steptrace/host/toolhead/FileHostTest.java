@@ -116,12 +116,17 @@ class FileHostTest {
     }
 
     @Test
-    void pressureAdvanceIsRefusedClearlyUntilItIsImplemented() {
-        String cfg = org.steptrace.testing.Fixtures.text("streams/linux-cartesian.cfg").replace("[extruder]", "[extruder]\npressure_advance: 0.05");
-        PrinterConfig pc = PrinterConfig.parse(cfg, "pa.cfg");
-        var e = org.junit.jupiter.api.Assertions.assertThrows(org.steptrace.host.config.ConfigException.class,
-                () -> FileHost.plan(pc, Fixtures.linuxDictionary(), List.of("G28"), "t.gcode"));
-        assertEquals("pa.cfg: pressure_advance is not supported yet: set it to 0 in [extruder]", e.getMessage());
+    void pressureAdvanceChangesWhenFilamentMovesButNotHowMuch() {
+        String base = org.steptrace.testing.Fixtures.text("streams/linux-cartesian.cfg");
+        PrinterConfig plain = PrinterConfig.parse(base, "plain.cfg");
+        PrinterConfig pa = PrinterConfig.parse(base.replace("[extruder]", "[extruder]\npressure_advance: 0.05"), "pa.cfg");
+        List<String> gcode = List.of("G28", "M83", "G1 X50 Y50 F6000", "G1 X80 E1.5 F2400", "G1 Y80 E1.5", "G1 X50 E1.5", "G1 E-1 F2400", "G1 X20 F6000");
+        FileHost.Result a = FileHost.plan(plain, Fixtures.linuxDictionary(), gcode, "t.gcode");
+        FileHost.Result b = FileHost.plan(pa, Fixtures.linuxDictionary(), gcode, "t.gcode");
+        assertEquals(a.stepsByStepper().get("extruder"), b.stepsByStepper().get("extruder"), "the same filament in the end");
+        org.junit.jupiter.api.Assertions.assertTrue(b.totalSteps() > a.totalSteps(),
+                "advance pushes ahead and takes back at every speed change: more steps both ways");
+        assertEquals(a.stepsByStepper().get("stepper_x"), b.stepsByStepper().get("stepper_x"));
     }
 
     @Test

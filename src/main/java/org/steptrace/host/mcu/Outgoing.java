@@ -1,4 +1,4 @@
-package org.steptrace.host.toolhead;
+package org.steptrace.host.mcu;
 
 import org.steptrace.protocol.Message;
 
