@@ -153,7 +153,10 @@ public final class PrintToolhead implements Toolhead {
     private Rail rail(StepperSettings s, StepSolver solver, int maxError, String key) {
         solver.setPosition(position);
         StepperChannel channel = new StepperChannel(plan.oids().get(key), s.dirPin().invert(), clockHz, maxError, pendingSteps::add);
-        return new Rail(s, solver, channel, plan.oids().get(key), plan.oids().get(key + ".enable"));
+        Rail r = new Rail(s, solver, channel, plan.oids().get(key), plan.oids().get(key + ".enable"));
+        // A freshly configured MCU counts from 0 wherever the host starts.
+        r.mcuOffsetSteps = -r.mcuSign * r.commandedSteps();
+        return r;
     }
 
     private static Kinematics kinematics(PrinterConfig c) {
@@ -705,6 +708,32 @@ public final class PrintToolhead implements Toolhead {
             r.mcuOffsetSteps = e.getValue() - r.mcuSign * r.commandedSteps();
         }
     }
+    /** Every stepper's name: the kinematic ones in config order, then the extruder. */
+    public List<String> stepperNames() {
+        return allRails().stream().map(r -> r == extruder ? "extruder" : r.settings.name()).toList();
+    }
+
+    private Rail railNamed(String name) {
+        if (name.equals("extruder") && extruder != null) return extruder;
+        return rails.stream().filter(r -> r.settings.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no stepper " + name));
+    }
+
+    public int stepperOid(String name) {
+        return railNamed(name).oid;
+    }
+
+    /** The MCU reports {@code name}'s step counter at {@code position} now (a reconnect finds it anywhere). */
+    public void syncMcuPosition(String name, long position) {
+        Rail r = railNamed(name);
+        r.mcuOffsetSteps = position - r.mcuSign * r.commandedSteps();
+    }
+
+    /** Where the host believes the MCU's step counter of {@code name} stands once every step sent has run. */
+    public long mcuPositionOf(String name) {
+        return railNamed(name).mcuPosition();
+    }
+
     /** Steps generated per stepper so far (with direction), for reports. */
     public long stepsOf(String stepper) {
         return allRails().stream().filter(r -> r.settings.name().equals(stepper)).findFirst().orElseThrow().channel.committedSteps();

@@ -1,0 +1,165 @@
+package org.steptrace.host.toolhead;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import org.steptrace.host.config.PrinterConfig;
+import org.steptrace.host.gcode.GcodeCommand;
+import org.steptrace.host.gcode.GcodeException;
+import org.steptrace.host.gcode.GcodeInterpreter;
+import org.steptrace.host.gcode.GcodeParser;
+import org.steptrace.host.mcu.ClockPoller;
+import org.steptrace.host.mcu.ClockSync;
+import org.steptrace.host.mcu.CommandQueue;
+import org.steptrace.host.mcu.McuConfigPlan;
+import org.steptrace.host.mcu.McuConnection;
+import org.steptrace.host.mcu.TrsyncWatch;
+import org.steptrace.protocol.DataDictionary;
+import org.steptrace.protocol.Message;
+
+/**
+ * A host driving one MCU live: identify, clock sync, config, then G-code through the toolhead
+ * with commands released as the MCU clock reaches them, reading paused while the plan is more
+ * than a second ahead of the MCU, steps generated in the background, homing that stops on the
+ * switch. Time is the connection driver's: virtual in process, the wall clock on a real link.
+ */
+public final class LiveHost implements LiveMcu {
+    /** Reading pauses while the plan is this far ahead of the MCU. */
+    static final double BUFFER_TIME_HIGH_S = 1.0;
+    /** Waits let time pass in slices of at most this, flushing steps in between. */
+    static final double WAIT_SLICE_S = 0.050;
+
+    /** What a live run did. */
+    public record Result(double printTimeS, double[] positionMm, Map<String, Long> mcuStepPositions,
+                         Map<String, Long> commandedStepPositions, int moves, long stepsSent, List<String> replies) {}
+
+    private final McuConnection connection;
+    private final ClockSync sync;
+    private final ClockPoller poller;
+    private final CommandQueue commands;
+    private final TrsyncWatch trsyncs;
+    private final PrinterConfig config;
+    private final DataDictionary dictionary;
+    private final PrintToolhead toolhead;
+    private final GcodeInterpreter interpreter;
+    private final List<String> replies = new ArrayList<>();
+    private final double mcuHz;
+
+    private LiveHost(McuConnection connection, PrinterConfig config) {
+        this.connection = connection;
+        this.config = config;
+        this.dictionary = connection.identify();
+        this.mcuHz = dictionary.clockFrequencyHz();
+        this.sync = new ClockSync(mcuHz);
+        this.poller = new ClockPoller(connection, sync);
+        poller.start();
+        McuConfigPlan plan = McuConfigPlan.build(config, dictionary, estimatedPrintTimeS());
+        connection.configure(plan);
+        int moveSlots = connection.moveCount();
+        this.commands = new CommandQueue(connection, sync);
+        this.trsyncs = new TrsyncWatch(connection, sync);
+        this.toolhead = new PrintToolhead(config, plan, dictionary, moveSlots, commands::add, (heater, targetC, wait) -> {
+            throw new GcodeException("heater control is not supported by the live host yet (" + heater + ")");
+        }, this);
+        this.interpreter = new GcodeInterpreter(toolhead, replies::add);
+        for (String name : toolhead.stepperNames()) toolhead.syncMcuPosition(name, mcuStepPosition(name));
+    }
+
+    private long mcuStepPosition(String stepper) {
+        int oid = toolhead.stepperOid(stepper);
+        return query("stepper_get_position oid=" + oid, m -> m.name().equals("stepper_position") && m.getInt("oid") == oid).getLong("pos");
+    }
+
+    /** Identifies, synchronises clocks with and configures the MCU behind {@code connection}. */
+    public static LiveHost start(McuConnection connection, PrinterConfig config) {
+        return new LiveHost(connection, config);
+    }
+
+    public DataDictionary dictionary() {
+        return dictionary;
+    }
+
+    /** The MCU clock's frequency as measured against the host's clock. */
+    public double measuredClockHz() {
+        return sync.frequencyHz();
+    }
+
+    /** Runs G-code lines; a bad line ends the run with an error naming it. */
+    public void run(List<String> lines, String source) {
+        int n = 0;
+        for (String text : lines) {
+            GcodeCommand c = GcodeParser.parse(text, source, ++n);
+            if (c == null) continue;
+            interpreter.run(c);
+            double ahead = toolhead.printTimeS() - estimatedPrintTimeS();
+            if (ahead > BUFFER_TIME_HIGH_S) waitForPrintTime(toolhead.printTimeS() - BUFFER_TIME_HIGH_S, () -> false);
+            checkHealth();
+        }
+    }
+
+    /** Ends the run as a host ends its input (motors off), waits for the MCU to finish, and reports. */
+    public Result finish() {
+        toolhead.finish();
+        waitForPrintTime(toolhead.printTimeS(), () -> false);
+        waitFor(() -> commands.pending() == 0);
+        Map<String, Long> mcu = new LinkedHashMap<>();
+        Map<String, Long> commanded = new LinkedHashMap<>();
+        for (String name : toolhead.stepperNames()) {
+            mcu.put(name, mcuStepPosition(name));
+            commanded.put(name, toolhead.mcuPositionOf(name));
+        }
+        return new Result(toolhead.printTimeS(), toolhead.position(), mcu, commanded, toolhead.movesPlanned(), toolhead.totalSteps(),
+                List.copyOf(replies));
+    }
+
+    // ---- LiveMcu ---------------------------------------------------------------------------------
+
+    @Override
+    public double estimatedPrintTimeS() {
+        return sync.estimatedPrintTime(connection.nowS());
+    }
+
+    @Override
+    public void waitForPrintTime(double printTimeS, BooleanSupplier stop) {
+        while (true) {
+            toolhead.backgroundFlush();
+            checkHealth();
+            double left = printTimeS - estimatedPrintTimeS();
+            if (left <= 0 || stop.getAsBoolean()) return;
+            connection.runUntil(() -> stop.getAsBoolean() || connection.shutdownReason() != null,
+                    connection.nowS() + Math.min(WAIT_SLICE_S, left));
+        }
+    }
+
+    private void waitFor(BooleanSupplier done) {
+        while (!done.getAsBoolean()) {
+            toolhead.backgroundFlush();
+            checkHealth();
+            connection.runUntil(() -> done.getAsBoolean() || connection.shutdownReason() != null, connection.nowS() + WAIT_SLICE_S);
+        }
+    }
+
+    @Override
+    public Message query(String command, Predicate<Message> answer) {
+        waitFor(() -> commands.pending() == 0);
+        return connection.query(command, answer);
+    }
+
+    @Override
+    public TrsyncWatch trsyncs() {
+        return trsyncs;
+    }
+
+    @Override
+    public long extendClock(long clock32) {
+        return sync.extend(clock32);
+    }
+
+    private void checkHealth() {
+        if (connection.shutdownReason() != null) throw new McuConnection.McuSessionException("MCU shutdown: " + connection.shutdownReason());
+        if (poller.lost()) throw new McuConnection.McuSessionException("Lost communication with MCU");
+    }
+}

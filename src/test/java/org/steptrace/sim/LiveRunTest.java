@@ -1,0 +1,56 @@
+package org.steptrace.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.steptrace.firmware.McuTap;
+import org.steptrace.firmware.board.BoardDefinition;
+import org.steptrace.firmware.board.BoardLoader;
+import org.steptrace.firmware.board.EmulatedBoard;
+import org.steptrace.firmware.plant.Mechanism;
+import org.steptrace.host.config.PrinterConfig;
+import org.steptrace.host.toolhead.LiveHost;
+import org.steptrace.machine.Vec3;
+
+/**
+ * The live host prints on each built-in emulated board in virtual time: homing stops on the
+ * emulated switches, and at the end the MCU's step counters equal what the host commanded and
+ * the emulated carriage stands where the G-code put it.
+ */
+class LiveRunTest {
+    private static final List<String> PRINT = List.of(
+            "G28", "M83", "G1 Z5 F600", "G1 X20 Y20 F6000", "G1 Z0.3 F600",
+            "G1 X60 Y20 E2 F1800", "G1 X60 Y60 E2", "G1 X20 Y60 E2", "G1 X20 Y20 E2",
+            "G1 E-1 F2400", "G1 X40 Y40 Z2 F6000", "G4 P200", "G1 E1 F2400", "G1 X45 Y35 E0.3 F1200", "M400");
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"avr-cartesian", "arm-corexy", "arm-delta"})
+    void aPrintEndsWithTheEmulatorWhereTheHostCommandedIt(String board) {
+        BoardDefinition def = BoardLoader.builtIn(board);
+        VirtualBench bench = new VirtualBench(def, 11, McuTap.NONE, (f, t) -> {});
+        PrinterConfig cfg = PrinterConfig.load(Path.of("boards", board + ".cfg"));
+        LiveHost host = LiveHost.start(bench.connection(), cfg);
+        List<String> gcode = board.equals("arm-delta") ? PRINT.stream().map(l -> l.replace("X20", "X-20").replace("Y20", "Y-20")).toList()
+                : PRINT;
+        host.run(gcode, "print.gcode");
+        LiveHost.Result r = host.finish();
+
+        assertNull(bench.mcu().shutdownReason());
+        assertEquals(r.commandedStepPositions(), r.mcuStepPositions(), "every step counter where the host commanded it");
+        Mechanism m = ((EmulatedBoard) bench.target()).plant().mechanism();
+        Vec3 at = m.toolhead();
+        double[] want = r.positionMm();
+        double tol = 0.03; // homing places the toolhead to within a step or two of the switch
+        assertEquals(want[0], at.x(), tol, "x");
+        assertEquals(want[1], at.y(), tol, "y");
+        assertEquals(want[2], at.z(), tol, "z");
+        assertEquals(want[3], m.extruderMm("extruder"), 0.011, "filament");
+        assertTrue(r.printTimeS() > 5, "print time " + r.printTimeS());
+        assertEquals(def.mcu().clockFrequencyHz(), host.measuredClockHz(), def.mcu().clockFrequencyHz() * 1e-5);
+    }
+}
