@@ -3,23 +3,19 @@ package org.steptrace.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.HdrHistogram.Histogram;
 import org.steptrace.firmware.McuTap;
 import org.steptrace.firmware.board.BoardDefinition;
-import org.steptrace.firmware.board.BoardFormatException;
-import org.steptrace.firmware.board.BoardLoader;
 import org.steptrace.firmware.board.ServedBoard;
-import org.steptrace.firmware.faults.Fault;
 import org.steptrace.link.ByteLink;
 import org.steptrace.link.PtyLink;
 import org.steptrace.link.TcpServerLink;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,9 +31,8 @@ final class EmulateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--board", required = true, paramLabel = "NAME|FILE",
-            description = "A built-in board (" + "avr-cartesian, arm-corexy, arm-delta" + ") or a board file.")
-    String board;
+    @Mixin
+    BoardOptions boardOptions;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Endpoint endpoint;
@@ -53,14 +48,6 @@ final class EmulateCommand implements Callable<Integer> {
     @Option(names = "--realtime", description = "Pace against the wall clock (always on: an outside host lives on it).")
     boolean realtime;
 
-    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed for sensor noise (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--fault", paramLabel = "KIND@SECONDS[:HEATER]",
-            description = "Inject a fault at SECONDS of emulated time: thermistor-open, thermistor-short, heater-dead, "
-                    + "heater-stuck-on, thermistor-detached, link-drop. Repeatable.")
-    List<String> faults = new ArrayList<>();
-
     @Option(names = "--spin", description = "Spin the last 100 us before each timer for lower lateness (costs a core).")
     boolean spin;
 
@@ -68,10 +55,10 @@ final class EmulateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        BoardDefinition def = loadBoard();
+        BoardDefinition def = boardOptions.load();
         ByteLink link = openLink();
         CountDownLatch stopped = new CountDownLatch(1);
-        ServedBoard served = new ServedBoard(def, seed, link, spin, McuTap.NONE, (fault, atS) -> {
+        ServedBoard served = new ServedBoard(def, boardOptions.seed, link, spin, McuTap.NONE, (fault, atS) -> {
             err.printf(Locale.ROOT, "fault %s took effect at %.3f s%n", fault.kind().cliName(), atS);
             err.flush();
         });
@@ -88,33 +75,10 @@ final class EmulateCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         served.start();
         out.printf(Locale.ROOT, "serving board %s (%s, %d Hz) on %s, seed %d%n", def.name(), def.mcu().chip(),
-                def.mcu().clockFrequencyHz(), link.address(), seed);
+                def.mcu().clockFrequencyHz(), link.address(), boardOptions.seed);
         out.flush();
         stopped.await();
         return 0;
-    }
-
-    private BoardDefinition loadBoard() {
-        BoardDefinition def;
-        try {
-            def = BoardLoader.load(board);
-        } catch (BoardFormatException e) {
-            throw new UserInputException(e.getMessage(), e);
-        }
-        List<Fault> parsed = new ArrayList<>();
-        for (String f : faults) {
-            try {
-                parsed.add(Fault.parse(f));
-            } catch (IllegalArgumentException e) {
-                throw new UserInputException("--fault " + e.getMessage(), e);
-            }
-        }
-        for (Fault f : parsed) {
-            if (f.heater() != null && def.heaters().stream().noneMatch(h -> h.name().equals(f.heater()))) {
-                throw new UserInputException("--fault " + f + ": board " + def.name() + " has no heater '" + f.heater() + "'");
-            }
-        }
-        return def.withFaults(parsed);
     }
 
     private ByteLink openLink() throws IOException, InterruptedException {

@@ -2,9 +2,7 @@ package org.steptrace.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
@@ -51,19 +49,9 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         DataDictionary dict = Inputs.dictionary(dictionary);
-        PrinterConfig cfg;
-        try {
-            cfg = PrinterConfig.load(printer);
-        } catch (ConfigException e) {
-            throw new UserInputException(e.getMessage(), e);
-        }
+        PrinterConfig cfg = Inputs.printerConfig(printer);
         cfg.warnings().forEach(w -> err.println("warning: " + w));
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(gcode, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new UserInputException(gcode + ": no such file");
-        }
+        List<String> lines = Inputs.lines(gcode);
         FileHost.Result r;
         try {
             r = FileHost.plan(cfg, dict, lines, gcode.toString());

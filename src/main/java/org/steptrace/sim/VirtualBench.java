@@ -8,6 +8,7 @@ import org.steptrace.firmware.McuTap;
 import org.steptrace.firmware.RealtimeRunner;
 import org.steptrace.firmware.board.BoardDefinition;
 import org.steptrace.firmware.board.EmulatedBoard;
+import org.steptrace.firmware.faults.FaultKind;
 import org.steptrace.firmware.plant.BoardPlant;
 import org.steptrace.host.mcu.McuConnection;
 import org.steptrace.link.VirtualWire;
@@ -27,15 +28,42 @@ public final class VirtualBench implements McuConnection.Driver {
     private final RealtimeRunner.Target target;
     private final McuConnection connection;
     private double nowS;
+    /** After a link-drop fault nothing crosses the wires any more, either way. */
+    private boolean linkDropped;
 
     /** A built-in or file board, emulated with its plant. */
     public VirtualBench(BoardDefinition definition, long seed, McuTap tap, BoardPlant.FaultListener faults) {
-        this(definition.mcu(), out -> new EmulatedBoard(definition, seed, tap, out, faults));
+        this(definition.mcu(), new BoardFactory(definition, seed, tap, faults));
+    }
+
+    /** Makes the board, and cuts the wires when a link-drop fault takes effect. */
+    private static final class BoardFactory implements Function<McuTransport.Output, EmulatedBoard> {
+        private final BoardDefinition definition;
+        private final long seed;
+        private final McuTap tap;
+        private final BoardPlant.FaultListener faults;
+        VirtualBench bench;
+
+        BoardFactory(BoardDefinition definition, long seed, McuTap tap, BoardPlant.FaultListener faults) {
+            this.definition = definition;
+            this.seed = seed;
+            this.tap = tap;
+            this.faults = faults;
+        }
+
+        @Override
+        public EmulatedBoard apply(McuTransport.Output out) {
+            return new EmulatedBoard(definition, seed, tap, out, (fault, atS) -> {
+                if (fault.kind() == FaultKind.LINK_DROP) bench.linkDropped = true;
+                faults.faultApplied(fault, atS);
+            });
+        }
     }
 
     /** Any MCU of {@code spec}: {@code factory} makes it around the output its bytes go to. */
     public VirtualBench(McuSpec spec, Function<McuTransport.Output, ? extends RealtimeRunner.Target> factory) {
         this.spec = spec;
+        if (factory instanceof BoardFactory b) b.bench = this;
         long baud = spec.serialBaud();
         this.toMcu = new VirtualWire(baud);
         this.toHost = new VirtualWire(baud);
@@ -84,12 +112,12 @@ public final class VirtualBench implements McuConnection.Driver {
     private void processNow() {
         connection.service(nowS);
         byte[] in = toMcu.read(nowS);
-        if (in.length > 0) {
+        if (in.length > 0 && !linkDropped) {
             mcu().advanceTo(Math.max(mcu().nowTick(), spec.ticks(nowS)));
             mcu().receive(in, 0, in.length);
         }
         byte[] back = toHost.read(nowS);
-        if (back.length > 0) connection.receive(back, nowS);
+        if (back.length > 0 && !linkDropped) connection.receive(back, nowS);
     }
 
     private void advance(double limitS) {

@@ -122,6 +122,32 @@ class CliTest {
         assertTrue(err.toString().contains("Must home axis first"), err.toString());
     }
 
+    @Test
+    void runPrintsOnTheEmulatedBoardAndReportsWhereEverythingEnded(@TempDir Path dir) throws IOException {
+        String gcode = writeGcode(dir, "G28\nM83\nG1 X50 Y50 Z5 F6000\nG1 X80 E2 F1800\nG1 Y80 E2\nM400\n");
+        assertEquals(0, run("run", "--board", "avr-cartesian", gcode), err.toString());
+        String text = out.toString();
+        assertTrue(text.contains("stepper_x             -1600          -1600"), text);
+        assertTrue(text.contains("toolhead (host):     X 80.0000 Y 80.0000 Z 5.0000 E 4.0000"), text);
+        assertTrue(text.contains("toolhead (emulator): X 80.0000 Y 80.0000 Z 5.0000 E 4.0000"), text);
+        assertTrue(text.contains("shutdowns: none"), text);
+        String first = text;
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("run", "--board", "avr-cartesian", gcode));
+        assertEquals(first, out.toString(), "the same run for the same seed");
+    }
+
+    @Test
+    void runFailsClearlyOnABadLineAndOnALostLink(@TempDir Path dir) throws IOException {
+        assertEquals(2, run("run", "--board", "arm-corexy", writeGcode(dir, "G28\nG1 X500\n")));
+        assertTrue(err.toString().matches("(?s)steptrace run: .*\\.gcode:2: G1: Move out of range: .*"), err.toString());
+        err.getBuffer().setLength(0);
+        String print = writeGcode(dir, "G28\nG1 X50 Y50 F600\nG1 X100 Y100\n");
+        assertEquals(1, run("run", "--board", "avr-cartesian", "--fault", "link-drop@3", print));
+        assertTrue(err.toString().contains("error: Lost communication with MCU"), err.toString());
+        assertEquals(2, run("run", "--board", "no-such-board", print));
+    }
+
     private static String writeGcode(Path dir, String text) throws IOException {
         Path p = dir.resolve("g" + text.hashCode() + ".gcode");
         Files.writeString(p, text);

@@ -30,6 +30,16 @@ public final class GcodeInterpreter {
     }
 
     public void run(GcodeCommand c) {
+        try {
+            dispatch(c);
+        } catch (GcodeException e) {
+            // What the toolhead refuses (range, homing, extrusion) is named by the line that asked.
+            if (e.getMessage().startsWith(c.where() + ":")) throw e;
+            throw new GcodeException(c.where() + ": " + c.name() + ": " + e.getMessage());
+        }
+    }
+
+    private void dispatch(GcodeCommand c) {
         switch (c.name()) {
             case "G0", "G1" -> move(c);
             case "G4" -> toolhead.dwell(c.has("S") ? c.number("S") : c.number("P", 0) / 1000.0);

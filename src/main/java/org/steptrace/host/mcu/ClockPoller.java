@@ -36,6 +36,7 @@ public final class ClockPoller {
         }
         connection.timers().every(connection.nowS() + POLL_PERIOD_S, POLL_PERIOD_S, () -> {
             pendingPolls++;
+            if (lost()) connection.fail("Lost communication with MCU");
             connection.send("get_clock");
         });
     }

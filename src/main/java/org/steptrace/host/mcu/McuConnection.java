@@ -45,6 +45,8 @@ public final class McuConnection {
     private final HostTimers timers = new HostTimers();
     private MessageParser parser = new MessageParser(DataDictionary.builder().build());
     private String shutdownReason;
+    /** Why the host gave up on the MCU (no answers), or null. */
+    private String failure;
     private final PayloadWriter scratch = new PayloadWriter();
 
     private final HostTransport.Listener listener = new HostTransport.Listener() {
@@ -141,9 +143,10 @@ public final class McuConnection {
         queries.add(q);
         q.start(transport);
         String before = shutdownReason;
-        driver.runUntil(() -> q.isDone() || shutdownReason != before, driver.nowS() + QUERY_TIMEOUT_S);
+        driver.runUntil(() -> q.isDone() || shutdownReason != before || failure != null, driver.nowS() + QUERY_TIMEOUT_S);
         queries.remove(q);
         Arrival arrival = answered.remove(q);
+        if (!q.isDone() && failure != null) throw new McuSessionException(failure);
         if (!q.isDone() && shutdownReason != null) throw new McuSessionException("MCU shutdown: " + shutdownReason);
         if (!q.isDone()) throw new McuSessionException("Timeout waiting for an answer to '" + command + "'");
         try {
@@ -213,6 +216,16 @@ public final class McuConnection {
         }
         plan.initLines().forEach(this::send);
         return outcome;
+    }
+
+    /** The host gives up on the MCU: waits end, and the session reports {@code reason}. */
+    public void fail(String reason) {
+        if (failure == null) failure = reason;
+    }
+
+    /** Why the host gave up on the MCU, or null. */
+    public String failure() {
+        return failure;
     }
 
     /** The reason the MCU reported when it shut down, or null. */

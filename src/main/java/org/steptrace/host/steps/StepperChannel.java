@@ -25,6 +25,15 @@ public final class StepperChannel {
     private boolean heldPositive;
     private long stepCount;
     private long stepsSent;
+    /** Runs sent lately, newest last: where the stepper stood at a past clock (a homing trigger). */
+    private final java.util.ArrayDeque<SentRun> history = new java.util.ArrayDeque<>();
+    /** The position (host direction) once every run sent so far has executed. */
+    private long sentPosition;
+
+    /** A run as the MCU executes it: steps at prev + k·interval + add·k(k−1)/2, k = 1..count. */
+    private record SentRun(long previousClock, long interval, int count, int add, int sign, long positionBefore) {}
+
+    static final int HISTORY_RUNS = 4096;
 
     public StepperChannel(int oid, boolean invertDir, double clockHz, int maxErrorTicks, Consumer<StepperMessage> out) {
         this.oid = oid;
@@ -64,6 +73,7 @@ public final class StepperChannel {
                 StepSequence far = new StepSequence((clock - prev) & 0xFFFFFFFFL, 1, 0);
                 // The exact clock, unsearched and unverified: valid mod 2^32, sent no earlier than 3<<29 ahead.
                 out.accept(new StepperMessage.QueueStep(oid, far, clock, clock, clock, prev));
+                remember(prev, clock - prev, far);
                 compressor.resetClock(clock);
                 return;
             }
@@ -77,7 +87,44 @@ public final class StepperChannel {
             long prev = compressor.lastStepClock();
             StepSequence s = compressor.next();
             out.accept(new StepperMessage.QueueStep(oid, s, prev, prev + s.interval(), compressor.lastStepClock(), prev));
+            remember(prev, s.interval(), s);
         }
+    }
+
+    private void remember(long previousClock, long interval, StepSequence s) {
+        int sign = ((dir == 1) ^ invertDir) ? 1 : -1;
+        history.addLast(new SentRun(previousClock, interval, s.count(), s.add(), sign, sentPosition));
+        if (history.size() > HISTORY_RUNS) history.removeFirst();
+        sentPosition += (long) sign * s.count();
+    }
+
+    /**
+     * Where the stepper stood (steps, host direction) at {@code clock} by the runs sent: every
+     * step whose clock is at or before it has run. Clocks older than the history give its start.
+     */
+    public long positionAt(long clock) {
+        for (var it = history.descendingIterator(); it.hasNext(); ) {
+            SentRun r = it.next();
+            if (r.previousClock() + r.interval() > clock) {
+                if (!it.hasNext()) return r.positionBefore();
+                continue;
+            }
+            int n = 0;
+            long t = r.previousClock();
+            long gap = r.interval();
+            while (n < r.count() && t + gap <= clock) {
+                t += gap;
+                gap += r.add();
+                n++;
+            }
+            return r.positionBefore() + (long) r.sign() * n;
+        }
+        return sentPosition;
+    }
+
+    /** The position (host direction) once every run sent so far has executed. */
+    public long sentPosition() {
+        return sentPosition;
     }
 
     /**

@@ -129,7 +129,7 @@ public final class LiveHost implements LiveMcu {
             checkHealth();
             double left = printTimeS - estimatedPrintTimeS();
             if (left <= 0 || stop.getAsBoolean()) return;
-            connection.runUntil(() -> stop.getAsBoolean() || connection.shutdownReason() != null,
+            connection.runUntil(() -> stop.getAsBoolean() || connection.shutdownReason() != null || connection.failure() != null,
                     connection.nowS() + Math.min(WAIT_SLICE_S, left));
         }
     }
@@ -138,7 +138,8 @@ public final class LiveHost implements LiveMcu {
         while (!done.getAsBoolean()) {
             toolhead.backgroundFlush();
             checkHealth();
-            connection.runUntil(() -> done.getAsBoolean() || connection.shutdownReason() != null, connection.nowS() + WAIT_SLICE_S);
+            connection.runUntil(() -> done.getAsBoolean() || connection.shutdownReason() != null || connection.failure() != null,
+                    connection.nowS() + WAIT_SLICE_S);
         }
     }
 
@@ -160,6 +161,6 @@ public final class LiveHost implements LiveMcu {
 
     private void checkHealth() {
         if (connection.shutdownReason() != null) throw new McuConnection.McuSessionException("MCU shutdown: " + connection.shutdownReason());
-        if (poller.lost()) throw new McuConnection.McuSessionException("Lost communication with MCU");
+        if (connection.failure() != null) throw new McuConnection.McuSessionException(connection.failure());
     }
 }

@@ -621,10 +621,10 @@ public final class PrintToolhead implements Toolhead {
             out.accept(new Outgoing(cmd.endstopHome(h.endstopOid(), clock, (long) (ENDSTOP_SAMPLE_TIME_S * clockHz), ENDSTOP_SAMPLE_COUNT,
                     h.restTicks(), pinValue, h.trsyncOid(), 1), 0, 0));
         }
-        double[] startMm = new double[rails.size()];
+        long[] startSent = new long[rails.size()];
         long[] startMcu = new long[rails.size()];
         for (int i = 0; i < rails.size(); i++) {
-            startMm[i] = rails.get(i).solver.commandedMm();
+            startSent[i] = rails.get(i).channel.sentPosition();
             startMcu[i] = rails.get(i).mcuPosition();
         }
         printTimeS = pt + HOMING_START_DELAY_S + kinFlushDelayS;
@@ -650,6 +650,7 @@ public final class PrintToolhead implements Toolhead {
             motion.truncateAfter(t);
             motion.positionAt(t, position);
             lastMoveEndS = t;
+            printTimeS = t;
         }
         flushSteps(t + kinFlushDelayS, t + kinFlushDelayS);
         dripping = false;
@@ -662,7 +663,7 @@ public final class PrintToolhead implements Toolhead {
             return;
         }
         live.waitForPrintTime(endS, allTriggered);
-        homeFromTrigger(endstops, target, startMm, startMcu);
+        homeFromTrigger(endstops, target, startSent, startMcu);
     }
 
     /**
@@ -670,14 +671,23 @@ public final class PrintToolhead implements Toolhead {
      * halted and when the switch closed; the toolhead was at {@code target} at the trigger, and
      * each stepper ran (halt − trigger) steps past it before it stopped.
      */
-    private void homeFromTrigger(List<HomingEndstop> endstops, double[] target, double[] startMm, long[] startMcu) {
+    private void homeFromTrigger(List<HomingEndstop> endstops, double[] target, long[] startSent, long[] startMcu) {
         double[] actuatorMm = new double[3];
         for (int i = 0; i < 3; i++) actuatorMm[i] = kinematics.actuatorPosition(i, new Vec3(target[0], target[1], target[2]));
         java.util.Map<Rail, Long> halts = new java.util.HashMap<>();
+        // Where each stepper stood at each trigger, by the runs sent (read before the reset forgets them).
+        java.util.Map<Rail, Long> triggerSteps = new java.util.HashMap<>();
         for (HomingEndstop h : endstops) {
             live.trsyncs().disarm(h.trsyncOid());
             int reason = live.query("trsync_trigger oid=" + h.trsyncOid() + " reason=2",
                     m -> m.name().equals("trsync_state") && m.getInt("oid") == h.trsyncOid() && m.getLong("clock") == 0).getInt("trigger_reason");
+            long next = -1;
+            if (reason == 1) {
+                next = live.query("endstop_query_state oid=" + h.endstopOid(),
+                        m -> m.name().equals("endstop_state") && m.getInt("oid") == h.endstopOid()).getLong("next_clock");
+                long triggerClock = live.extendClock(next) - h.restTicks();
+                for (Rail r : h.stopped()) triggerSteps.put(r, r.channel.positionAt(triggerClock));
+            }
             for (Rail r : h.stopped()) {
                 r.channel.flushAll();
                 releaseSteps(Long.MAX_VALUE);
@@ -689,14 +699,9 @@ public final class PrintToolhead implements Toolhead {
             }
             if (reason >= 4) throw new GcodeException("Communication timeout during homing " + h.name());
             if (reason != 1) throw new GcodeException("No trigger on " + h.name() + " after full movement");
-            long next = live.query("endstop_query_state oid=" + h.endstopOid(),
-                    m -> m.name().equals("endstop_state") && m.getInt("oid") == h.endstopOid()).getLong("next_clock");
-            double triggerS = (live.extendClock(next) - h.restTicks()) / clockHz;
-            double[] atTrigger = new double[4];
-            motion.positionAt(triggerS, atTrigger);
             for (Rail r : h.stopped()) {
                 int i = rails.indexOf(r);
-                long trig = startMcu[i] + r.mcuSign * Math.round((r.solver.actuatorMm(atTrigger) - startMm[i]) / r.settings.stepDistanceMm());
+                long trig = startMcu[i] + r.mcuSign * (triggerSteps.get(r) - startSent[i]);
                 actuatorMm[i] += r.mcuSign * (halts.get(r) - trig) * r.settings.stepDistanceMm();
             }
         }

@@ -95,13 +95,13 @@ class FileHostTest {
     void extrusionLimitsAreEnforced() {
         var e = org.junit.jupiter.api.Assertions.assertThrows(org.steptrace.host.gcode.GcodeException.class,
                 () -> planBoard("avr-cartesian", "G28", "G1 X10 E5"));
-        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("Move exceeds maximum extrusion"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("t.gcode:2: G1: Move exceeds maximum extrusion"), e.getMessage());
         e = org.junit.jupiter.api.Assertions.assertThrows(org.steptrace.host.gcode.GcodeException.class,
                 () -> planBoard("avr-cartesian", "G28", "G1 E60"));
-        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("Extrude only move too long"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("t.gcode:2: G1: Extrude only move too long"), e.getMessage());
         e = org.junit.jupiter.api.Assertions.assertThrows(org.steptrace.host.gcode.GcodeException.class,
                 () -> planBoard("avr-cartesian", "G28", "G1 Z5 E60"));
-        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("Extrude only move too long"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("t.gcode:2: G1: Extrude only move too long"), e.getMessage());
         // A normal line and a retraction plan fine; the retraction runs at the extrude-only speed.
         FileHost.Result ok = planBoard("avr-cartesian", "G28", "G1 X50 Y50 F6000", "G1 X60 E0.5 F1800", "G1 E-2 F2400", "G1 E2");
         assertEquals(2 * 96, ok.stepsByStepper().get("extruder"), "absolute E: the filament ends at 2 mm");
@@ -148,6 +148,6 @@ class FileHostTest {
         }
         var e = org.junit.jupiter.api.Assertions.assertThrows(org.steptrace.host.gcode.GcodeException.class,
                 () -> planBoard("arm-delta", "G28", "G1 X125 Y0 Z10"));
-        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("Move out of range"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("t.gcode:2: G1: Move out of range"), e.getMessage());
     }
 }

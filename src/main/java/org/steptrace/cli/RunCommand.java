@@ -1,0 +1,91 @@
+package org.steptrace.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.steptrace.firmware.McuTap;
+import org.steptrace.firmware.board.BoardDefinition;
+import org.steptrace.firmware.board.EmulatedBoard;
+import org.steptrace.firmware.plant.Mechanism;
+import org.steptrace.host.config.ConfigException;
+import org.steptrace.host.config.PrinterConfig;
+import org.steptrace.host.gcode.GcodeException;
+import org.steptrace.host.mcu.McuConnection;
+import org.steptrace.host.toolhead.LiveHost;
+import org.steptrace.machine.Vec3;
+import org.steptrace.sim.VirtualBench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run one G-code file on an emulated board: host and board in one process on virtual time,",
+            "as fast as the CPU allows and the same for a seed. Prints print time, steps per stepper,",
+            "final positions (host and emulated carriage) and any shutdown."
+        })
+final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    BoardOptions boardOptions;
+
+    @Option(names = "--printer", paramLabel = "CFG", description = "Printer config (default: the board's own).")
+    Path printer;
+
+    @Parameters(index = "0", paramLabel = "GCODE", description = "The G-code file to run.")
+    Path gcode;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        BoardDefinition def = boardOptions.load();
+        PrinterConfig cfg = boardOptions.printerConfig(printer);
+        cfg.warnings().forEach(w -> err.println("warning: " + w));
+        List<String> lines = Inputs.lines(gcode);
+        VirtualBench bench = new VirtualBench(def, boardOptions.seed, McuTap.NONE, (fault, atS) -> {
+            err.printf(Locale.ROOT, "fault %s took effect at %.3f s%n", fault.kind().cliName(), atS);
+            err.flush();
+        });
+        LiveHost.Result r;
+        try {
+            LiveHost host = LiveHost.start(bench.connection(), cfg);
+            host.run(lines, gcode.toString());
+            r = host.finish();
+            r.replies().forEach(err::println);
+        } catch (GcodeException | ConfigException e) {
+            throw new UserInputException(e.getMessage(), e);
+        } catch (McuConnection.McuSessionException e) {
+            err.printf(Locale.ROOT, "error: %s (at %.3f s)%n", e.getMessage(), bench.nowS());
+            err.flush();
+            return 1;
+        }
+        out.printf(Locale.ROOT, "ran %s on %s (seed %d): print time %.3f s, %d moves, %d steps, %.1f s emulated%n",
+                gcode, def.name(), boardOptions.seed, r.printTimeS(), r.moves(), r.stepsSent(), bench.nowS());
+        out.printf(Locale.ROOT, "%-12s %14s %14s%n", "stepper", "MCU position", "host position");
+        for (String name : r.mcuStepPositions().keySet()) {
+            out.printf(Locale.ROOT, "%-12s %14d %14d%n", name, r.mcuStepPositions().get(name), r.commandedStepPositions().get(name));
+        }
+        double[] p = r.positionMm();
+        Mechanism m = ((EmulatedBoard) bench.target()).plant().mechanism();
+        Vec3 at = m.toolhead();
+        out.printf(Locale.ROOT, "toolhead (host):     X %.4f Y %.4f Z %.4f E %.4f%n", p[0], p[1], p[2], p[3]);
+        out.printf(Locale.ROOT, "toolhead (emulator): X %.4f Y %.4f Z %.4f E %.4f%n", at.x(), at.y(), at.z(), extruded(m));
+        out.println("shutdowns: none");
+        out.flush();
+        return 0;
+    }
+
+    private static double extruded(Mechanism m) {
+        return m.motors().stream().filter(x -> x.actuator() < 0).findFirst().map(x -> m.extruderMm(x.name())).orElse(0.0);
+    }
+}
