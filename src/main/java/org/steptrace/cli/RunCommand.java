@@ -71,14 +71,9 @@ final class RunCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "ran %s on %s (seed %d): print time %.3f s, %d moves, %d steps, %.1f s emulated%n",
                 gcode, def.name(), boardOptions.seed, r.printTimeS(), r.moves(), r.stepsSent(), bench.nowS());
-        out.printf(Locale.ROOT, "%-12s %14s %14s%n", "stepper", "MCU position", "host position");
-        for (String name : r.mcuStepPositions().keySet()) {
-            out.printf(Locale.ROOT, "%-12s %14d %14d%n", name, r.mcuStepPositions().get(name), r.commandedStepPositions().get(name));
-        }
-        double[] p = r.positionMm();
+        LiveReport.print(out, r);
         Mechanism m = ((EmulatedBoard) bench.target()).plant().mechanism();
         Vec3 at = m.toolhead();
-        out.printf(Locale.ROOT, "toolhead (host):     X %.4f Y %.4f Z %.4f E %.4f%n", p[0], p[1], p[2], p[3]);
         out.printf(Locale.ROOT, "toolhead (emulator): X %.4f Y %.4f Z %.4f E %.4f%n", at.x(), at.y(), at.z(), extruded(m));
         out.println("shutdowns: none");
         out.flush();

@@ -11,6 +11,9 @@ public interface ByteLink extends Closeable {
     /** Where received bytes go; called from the link's own I/O thread. */
     void onReceive(Consumer<byte[]> receiver);
 
+    /** Called once, from the I/O thread, if the other end goes away (the reason says how). */
+    default void onClosed(Consumer<String> listener) {}
+
     /** A human-readable address, e.g. {@code tcp://127.0.0.1:5555} or a pty path. */
     String address();
 

@@ -41,7 +41,7 @@ public final class HostTransport {
 
     private final Output output;
     private final double secondsPerByte;
-    private final int receiveWindow;
+    private int receiveWindow;
     private final BlockDecoder decoder = new BlockDecoder();
     private final RetransmitTimer rto = new RetransmitTimer();
     private final Deque<Queued> ready = new ArrayDeque<>();
@@ -77,6 +77,11 @@ public final class HostTransport {
         this.output = output;
         this.secondsPerByte = baud > 0 ? 10.0 / baud : 0;
         this.receiveWindow = receiveWindow;
+    }
+
+    /** Adopts the MCU's RECEIVE_WINDOW once its dictionary is known (0: it states none). */
+    public void setReceiveWindow(int bytes) {
+        this.receiveWindow = bytes;
     }
 
     public void setTap(WireTap tap) {

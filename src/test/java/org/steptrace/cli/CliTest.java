@@ -148,6 +148,31 @@ class CliTest {
         assertEquals(2, run("run", "--board", "no-such-board", print));
     }
 
+    @Test
+    void connectDrivesAServedBoardInRealTime(@TempDir Path dir) throws Exception {
+        var def = org.steptrace.firmware.board.BoardLoader.builtIn("arm-corexy");
+        var link = new org.steptrace.link.TcpServerLink("127.0.0.1", 0);
+        try (var served = new org.steptrace.firmware.board.ServedBoard(def, 5, link, false, org.steptrace.firmware.McuTap.NONE, (f, t) -> {})) {
+            served.start();
+            String gcode = writeGcode(dir, "G28 X Y\nG1 X20 Y30 F6000\nG1 X25 Y25\n");
+            int code = run("connect", "--printer", "boards/arm-corexy.cfg", "--tcp", "127.0.0.1:" + link.port(), gcode);
+            assertEquals(0, code, err.toString());
+            String text = out.toString();
+            assertTrue(text.contains("stm32f446xx, CLOCK_FREQ 180000000 Hz"), text);
+            assertTrue(text.contains("toolhead (host):     X 25.0000 Y 25.0000"), text);
+            for (String line : text.lines().filter(l -> l.startsWith("stepper_") || l.startsWith("extruder")).toList()) {
+                String[] f = line.trim().split("\\s+");
+                assertEquals(f[1], f[2], "the MCU's counter is where the host commanded: " + line);
+            }
+        }
+        assertEquals(2, run("connect", "--printer", "boards/arm-corexy.cfg", "--serial", dir.resolve("no-such-tty").toString(), gcode(dir)));
+        assertTrue(err.toString().contains("no-such-tty: no such device"), err.toString());
+    }
+
+    private static String gcode(Path dir) throws IOException {
+        return writeGcode(dir, "G28\n");
+    }
+
     private static String writeGcode(Path dir, String text) throws IOException {
         Path p = dir.resolve("g" + text.hashCode() + ".gcode");
         Files.writeString(p, text);

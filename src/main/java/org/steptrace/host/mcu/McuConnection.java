@@ -112,6 +112,8 @@ public final class McuConnection {
             asm.accept(r.getLong("offset"), r.getBytes("data"));
         }
         parser = new MessageParser(asm.dictionary());
+        Object window = asm.dictionary().config().get("RECEIVE_WINDOW");
+        if (window != null) transport.setReceiveWindow((int) Double.parseDouble(window.toString()));
         return asm.dictionary();
     }
 

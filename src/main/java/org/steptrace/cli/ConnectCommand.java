@@ -1,0 +1,116 @@
+package org.steptrace.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.steptrace.host.config.ConfigException;
+import org.steptrace.host.config.PrinterConfig;
+import org.steptrace.host.gcode.GcodeException;
+import org.steptrace.host.mcu.McuConnection;
+import org.steptrace.host.mcu.WallClockDriver;
+import org.steptrace.host.toolhead.LiveHost;
+import org.steptrace.link.SerialLink;
+import org.steptrace.link.StreamLink;
+import org.steptrace.link.TcpClientLink;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "connect",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Drive a real board (or a served emulator) over a serial device or TCP, in real time:",
+            "identify with the board's own dictionary, synchronise clocks, configure, then run G-code",
+            "from a file or stdin. Reports the measured MCU clock and where every stepper ended."
+        })
+final class ConnectCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--printer", required = true, paramLabel = "CFG", description = "Printer config (printer.cfg format).")
+    Path printer;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Endpoint endpoint;
+
+    static final class Endpoint {
+        @Option(names = "--serial", paramLabel = "DEV", description = "Serial device, pty or symlink to one.")
+        String serial;
+
+        @Option(names = "--tcp", paramLabel = "HOST:PORT", description = "A board served over TCP (e.g. by 'emulate --tcp').")
+        String tcp;
+    }
+
+    @Option(names = "--baud", defaultValue = "250000", paramLabel = "N", description = "Serial baud rate (default: ${DEFAULT-VALUE}).")
+    int baud;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "GCODE", description = "G-code file (default: read stdin).")
+    Path gcode;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        PrinterConfig cfg = Inputs.printerConfig(printer);
+        cfg.warnings().forEach(w -> err.println("warning: " + w));
+        List<String> fileLines = gcode != null ? Inputs.lines(gcode) : null;
+        StreamLink link = open();
+        try {
+            // Standard input is read only once the board is there: a wrong device fails at once.
+            List<String> lines = fileLines != null ? fileLines : readStdin();
+            McuConnection conn = WallClockDriver.connect(link, endpoint.serial != null ? baud : 0);
+            LiveHost host = LiveHost.start(conn, cfg);
+            var config = host.dictionary().config();
+            out.printf(Locale.ROOT, "connected to %s: %s, CLOCK_FREQ %s Hz, measured %.0f Hz%n", link.address(),
+                    config.getOrDefault("MCU", "?"), config.getOrDefault("CLOCK_FREQ", "?"), host.measuredClockHz());
+            out.flush();
+            host.run(lines, gcode != null ? gcode.toString() : "<stdin>");
+            LiveHost.Result r = host.finish();
+            r.replies().forEach(err::println);
+            out.printf(Locale.ROOT, "print time %.3f s, %d moves, %d steps%n", r.printTimeS(), r.moves(), r.stepsSent());
+            LiveReport.print(out, r);
+            out.flush();
+            return 0;
+        } catch (GcodeException | ConfigException e) {
+            throw new UserInputException(e.getMessage(), e);
+        } catch (McuConnection.McuSessionException e) {
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return 1;
+        } finally {
+            link.close();
+        }
+    }
+
+    private StreamLink open() {
+        try {
+            if (endpoint.serial != null) return SerialLink.open(endpoint.serial, baud);
+            String hostPort = endpoint.tcp;
+            int colon = hostPort.lastIndexOf(':');
+            String host = colon <= 0 ? "127.0.0.1" : hostPort.substring(0, colon);
+            int port;
+            try {
+                port = Integer.parseInt(hostPort.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new UserInputException("--tcp '" + hostPort + "' is not HOST:PORT");
+            }
+            return TcpClientLink.connect(host, port);
+        } catch (IOException e) {
+            throw new UserInputException(e.getMessage(), e);
+        }
+    }
+
+    private static List<String> readStdin() throws IOException {
+        return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).lines().toList();
+    }
+}
