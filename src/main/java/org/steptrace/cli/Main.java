@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Hardware-in-the-loop lab for 3D-printer control: host, emulated MCU, traces, dataset.",
-        subcommands = {DecodeCommand.class, PlanCommand.class, RunCommand.class, EmulateCommand.class, ConnectCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DecodeCommand.class, PlanCommand.class, RunCommand.class, EmulateCommand.class, ConnectCommand.class, TraceCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -46,8 +46,13 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
+            return new String[] {"steptrace " + number()};
+        }
+
+        /** The build's version, as traces and datasets record it. */
+        static String number() {
             String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"steptrace " + (v == null ? "development build" : v)};
+            return v == null ? "development build" : v;
         }
     }
 }

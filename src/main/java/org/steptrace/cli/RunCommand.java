@@ -1,11 +1,15 @@
 package org.steptrace.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.steptrace.firmware.McuTap;
+import org.steptrace.firmware.McuTraceTap;
 import org.steptrace.firmware.board.BoardDefinition;
 import org.steptrace.firmware.board.EmulatedBoard;
 import org.steptrace.firmware.plant.Mechanism;
@@ -16,6 +20,9 @@ import org.steptrace.host.mcu.McuConnection;
 import org.steptrace.host.toolhead.LiveHost;
 import org.steptrace.machine.Vec3;
 import org.steptrace.sim.VirtualBench;
+import org.steptrace.trace.TraceRecord;
+import org.steptrace.trace.TraceSink;
+import org.steptrace.trace.TraceWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,31 +51,58 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "GCODE", description = "The G-code file to run.")
     Path gcode;
 
+    @Option(names = "--trace", paramLabel = "FILE",
+            description = "Record host and emulator behaviour as JSON Lines (gzip if FILE ends in .gz); see traces/SCHEMA.md.")
+    Path trace;
+
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         BoardDefinition def = boardOptions.load();
         PrinterConfig cfg = boardOptions.printerConfig(printer);
         cfg.warnings().forEach(w -> err.println("warning: " + w));
         List<String> lines = Inputs.lines(gcode);
-        VirtualBench bench = new VirtualBench(def, boardOptions.seed, McuTap.NONE, (fault, atS) -> {
+        try (TraceWriter writer = trace == null ? null : TraceWriter.create(trace, new TraceRecord.Header("steptrace", Main.Version.number(),
+                TraceRecord.SCHEMA_VERSION, def.name(), cfg.sha256(), boardOptions.seed, def.mcu().clockFrequencyHz(), true, "virtual",
+                null, gcode.getFileName().toString()))) {
+            // No wall-clock start time: a virtual run's trace is the same bytes for the same seed.
+            TraceSink sink = writer == null ? TraceSink.NONE : writer;
+            return run(def, cfg, lines, sink, out, err);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UserInputException("--trace " + trace + ": no such directory");
+        }
+    }
+
+    private int run(BoardDefinition def, PrinterConfig cfg, List<String> lines, TraceSink sink, PrintWriter out, PrintWriter err) {
+        McuTap tap = sink.enabled() ? new McuTraceTap(sink, def.mcu().clockFrequencyHz()) : McuTap.NONE;
+        VirtualBench bench = new VirtualBench(def, boardOptions.seed, tap, (fault, atS) -> {
+            sink.record(new TraceRecord.Fault(fault.kind().cliName(), fault.heater(), atS));
             err.printf(Locale.ROOT, "fault %s took effect at %.3f s%n", fault.kind().cliName(), atS);
             err.flush();
         });
         LiveHost.Result r;
         try {
-            LiveHost host = LiveHost.start(bench.connection(), cfg);
+            LiveHost host = LiveHost.start(bench.connection(), cfg, sink);
             host.run(lines, gcode.toString());
             r = host.finish();
             r.replies().forEach(err::println);
         } catch (GcodeException | ConfigException e) {
             throw new UserInputException(e.getMessage(), e);
         } catch (McuConnection.McuSessionException e) {
+            sink.record(new TraceRecord.Shutdown("host", e.getMessage(), null, bench.nowS()));
             err.printf(Locale.ROOT, "error: %s (at %.3f s)%n", e.getMessage(), bench.nowS());
             err.flush();
             return 1;
         }
+        Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("print_time_s", r.printTimeS());
+        stats.put("moves", r.moves());
+        stats.put("steps_sent", r.stepsSent());
+        stats.put("mcu_step_positions", r.mcuStepPositions());
+        stats.put("position_mm", r.positionMm());
+        stats.put("emulated_s", bench.nowS());
+        sink.record(new TraceRecord.Stats(stats));
         out.printf(Locale.ROOT, "ran %s on %s (seed %d): print time %.3f s, %d moves, %d steps, %.1f s emulated%n",
                 gcode, def.name(), boardOptions.seed, r.printTimeS(), r.moves(), r.stepsSent(), bench.nowS());
         LiveReport.print(out, r);

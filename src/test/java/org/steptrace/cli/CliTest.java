@@ -138,6 +138,21 @@ class CliTest {
     }
 
     @Test
+    void runRecordsATraceThatSummarizeReads(@TempDir Path dir) throws IOException {
+        String gcode = writeGcode(dir, "G28\nG1 X50 Y50 Z5 F6000\nG1 X80\n");
+        Path trace = dir.resolve("run.jsonl.gz");
+        assertEquals(0, run("run", "--board", "avr-cartesian", "--trace", trace.toString(), gcode), err.toString());
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("trace", "summarize", trace.toString()), err.toString());
+        String text = out.toString();
+        assertTrue(text.startsWith("board avr-cartesian, seed 1, virtual pacing, 16000000 Hz, schema 1"), text);
+        assertTrue(text.contains("step_batch"), text);
+        assertTrue(text.contains("shutdowns: none"), text);
+        assertEquals(2, run("trace", "summarize", dir.resolve("missing.jsonl").toString()));
+        assertTrue(err.toString().contains("missing.jsonl: no such file"), err.toString());
+    }
+
+    @Test
     void runFailsClearlyOnABadLineAndOnALostLink(@TempDir Path dir) throws IOException {
         assertEquals(2, run("run", "--board", "arm-corexy", writeGcode(dir, "G28\nG1 X500\n")));
         assertTrue(err.toString().matches("(?s)steptrace run: .*\\.gcode:2: G1: Move out of range: .*"), err.toString());

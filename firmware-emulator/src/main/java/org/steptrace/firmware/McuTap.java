@@ -13,6 +13,9 @@ public interface McuTap {
     /** A queue_step became the stepper's current move: its first step tick and its triple. */
     default void stepperMoveLoaded(long tick, int oid, long firstStepTick, long interval, int count, int add, int dir) {}
 
+    /** A trigger (or shutdown) stopped the stepper: what was queued is dropped; {@code position} is its step count now. */
+    default void stepperStopped(long tick, int oid, int position) {}
+
     default void digitalOut(long tick, int oid, int pin, int level) {}
 
     default void analogReport(long tick, int oid, int pin, int sum) {}

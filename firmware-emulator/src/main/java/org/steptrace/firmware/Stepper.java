@@ -132,6 +132,7 @@ final class Stepper implements McuObject {
 
     private void stopByTrigger() {
         halt();
+        mcu.tap().stepperStopped(mcu.nowTick(), oid, position);
         needReset = true;
         nextDir = 0;
         if (dirLevel != 0) {

@@ -14,6 +14,7 @@ public final class ClockPoller {
     private final McuConnection connection;
     private final ClockSync sync;
     private int pendingPolls;
+    private org.steptrace.trace.TraceSink trace = org.steptrace.trace.TraceSink.NONE;
 
     public ClockPoller(McuConnection connection, ClockSync sync) {
         this.connection = connection;
@@ -21,6 +22,10 @@ public final class ClockPoller {
         connection.onArrival("clock", a -> {
             pendingPolls = 0;
             sync.sample(a.message().getLong("clock"), a.sentTimeS(), a.receiveTimeS());
+            if (trace.enabled()) {
+                trace.record(new org.steptrace.trace.TraceRecord.ClockSync(a.sentTimeS(), a.receiveTimeS(), sync.extend(a.message().getLong("clock")),
+                        sync.frequencyHz(), sync.estimatedPrintTime(a.receiveTimeS())));
+            }
         });
     }
 
@@ -39,6 +44,11 @@ public final class ClockPoller {
             if (lost()) connection.fail("Lost communication with MCU");
             connection.send("get_clock");
         });
+    }
+
+    /** Records every clock sample and the estimate after it. */
+    public void setTrace(org.steptrace.trace.TraceSink trace) {
+        this.trace = trace;
     }
 
     /** Whether the MCU has stopped answering clock polls ("Lost communication"). */

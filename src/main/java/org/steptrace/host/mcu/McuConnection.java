@@ -171,6 +171,11 @@ public final class McuConnection {
         arrivalHandlers.computeIfAbsent(name, k -> new ArrayList<>()).add(handler);
     }
 
+    /** Records every block sent and received, decoded with the dictionary in use at the time. */
+    public void recordWire(org.steptrace.trace.TraceSink sink) {
+        transport.setTap(sink.enabled() ? new WireRecorder(sink, () -> parser) : org.steptrace.protocol.WireTap.NONE);
+    }
+
     /** The host's timed work, run by the driver between bytes. */
     public HostTimers timers() {
         return timers;

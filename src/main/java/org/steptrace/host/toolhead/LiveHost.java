@@ -19,6 +19,7 @@ import org.steptrace.host.mcu.McuConnection;
 import org.steptrace.host.mcu.TrsyncWatch;
 import org.steptrace.protocol.DataDictionary;
 import org.steptrace.protocol.Message;
+import org.steptrace.trace.TraceSink;
 
 /**
  * A host driving one MCU live: identify, clock sync, config, then G-code through the toolhead
@@ -48,13 +49,15 @@ public final class LiveHost implements LiveMcu {
     private final List<String> replies = new ArrayList<>();
     private final double mcuHz;
 
-    private LiveHost(McuConnection connection, PrinterConfig config) {
+    private LiveHost(McuConnection connection, PrinterConfig config, TraceSink trace) {
         this.connection = connection;
         this.config = config;
+        connection.recordWire(trace);
         this.dictionary = connection.identify();
         this.mcuHz = dictionary.clockFrequencyHz();
         this.sync = new ClockSync(mcuHz);
         this.poller = new ClockPoller(connection, sync);
+        poller.setTrace(trace);
         poller.start();
         McuConfigPlan plan = McuConfigPlan.build(config, dictionary, estimatedPrintTimeS());
         connection.configure(plan);
@@ -64,6 +67,7 @@ public final class LiveHost implements LiveMcu {
         this.toolhead = new PrintToolhead(config, plan, dictionary, moveSlots, commands::add, (heater, targetC, wait) -> {
             throw new GcodeException("heater control is not supported by the live host yet (" + heater + ")");
         }, this);
+        toolhead.setTrace(trace);
         this.interpreter = new GcodeInterpreter(toolhead, replies::add);
         for (String name : toolhead.stepperNames()) toolhead.syncMcuPosition(name, mcuStepPosition(name));
     }
@@ -75,7 +79,12 @@ public final class LiveHost implements LiveMcu {
 
     /** Identifies, synchronises clocks with and configures the MCU behind {@code connection}. */
     public static LiveHost start(McuConnection connection, PrinterConfig config) {
-        return new LiveHost(connection, config);
+        return new LiveHost(connection, config, TraceSink.NONE);
+    }
+
+    /** As {@link #start(McuConnection, PrinterConfig)}, recording the host's side into {@code trace}. */
+    public static LiveHost start(McuConnection connection, PrinterConfig config, TraceSink trace) {
+        return new LiveHost(connection, config, trace);
     }
 
     public DataDictionary dictionary() {

@@ -29,6 +29,8 @@ import org.steptrace.machine.DeltaKinematics;
 import org.steptrace.machine.Kinematics;
 import org.steptrace.machine.Vec3;
 import org.steptrace.protocol.DataDictionary;
+import org.steptrace.trace.TraceRecord;
+import org.steptrace.trace.TraceSink;
 
 /**
  * The host's toolhead for one MCU: G-code moves go through lookahead onto the print-time axis,
@@ -110,6 +112,9 @@ public final class PrintToolhead implements Toolhead {
     private double lastStepGenS;
     private double lastFlushS;
     private final boolean[] homed = new boolean[3];
+    private TraceSink trace = TraceSink.NONE;
+    /** Each stepper's direction pin level as last sent, by oid (for step batch records). */
+    private final java.util.Map<Integer, Integer> sentDirByOid = new java.util.HashMap<>();
 
     /**
      * @param moveSlots move-queue slots the MCU gives to steps and outputs
@@ -202,6 +207,10 @@ public final class PrintToolhead implements Toolhead {
             idle = false;
         }
         enableMovedSteppers(t, printTimeS);
+        if (trace.enabled()) {
+            trace.record(new TraceRecord.Move(printTimeS, t.durationS(), t.startV(), t.cruiseV(), t.endV(), t.accelMmPerS2(),
+                    t.start().clone(), t.end().clone()));
+        }
         printTimeS = motion.append(t, printTimeS);
         lastMoveEndS = printTimeS;
         armed = true;
@@ -366,10 +375,15 @@ public final class PrintToolhead implements Toolhead {
             } else if (m instanceof StepperMessage.QueueStep q) {
                 // A stepper's first run after config or a reset starts from clock 0: no slot to wait for.
                 long minClock = q.previousStepClock() == 0 ? 0 : budget.reserve(m.reqClock());
+                if (trace.enabled()) {
+                    trace.record(new TraceRecord.StepBatch(stepperNameOf(q.oid()), q.oid(), q.firstClock(), q.lastClock(),
+                            q.sequence().interval(), q.sequence().count(), q.sequence().add(), sentDirByOid.getOrDefault(q.oid(), 0), null));
+                }
                 out.accept(new Outgoing(cmd.queueStep(q.oid(), q.sequence().interval(), q.sequence().count(), q.sequence().add()),
                         minClock, m.reqClock()));
             } else {
                 StepperMessage.SetDir d = (StepperMessage.SetDir) m;
+                sentDirByOid.put(d.oid(), d.dir());
                 out.accept(new Outgoing(cmd.setNextStepDir(d.oid(), d.dir()), budget.earliestFreeClock(), m.reqClock()));
             }
         }
@@ -713,6 +727,16 @@ public final class PrintToolhead implements Toolhead {
             r.mcuOffsetSteps = e.getValue() - r.mcuSign * r.commandedSteps();
         }
     }
+    /** Records planned moves and the step runs sent. */
+    public void setTrace(TraceSink trace) {
+        this.trace = trace;
+    }
+
+    private String stepperNameOf(int oid) {
+        for (Rail r : allRails()) if (r.oid == oid) return r == extruder ? "extruder" : r.settings.name();
+        return "oid" + oid;
+    }
+
     /** Every stepper's name: the kinematic ones in config order, then the extruder. */
     public List<String> stepperNames() {
         return allRails().stream().map(r -> r == extruder ? "extruder" : r.settings.name()).toList();

@@ -1,0 +1,35 @@
+package org.steptrace.firmware;
+
+import org.steptrace.trace.TraceRecord;
+import org.steptrace.trace.TraceSink;
+
+/** The emulated MCU's side of a trace: the moves its steppers loaded, its shutdown, late timers. */
+public final class McuTraceTap implements McuTap {
+    private final TraceSink sink;
+    private final double clockHz;
+
+    public McuTraceTap(TraceSink sink, double clockHz) {
+        this.sink = sink;
+        this.clockHz = clockHz;
+    }
+
+    @Override
+    public void stepperMoveLoaded(long tick, int oid, long firstStepTick, long interval, int count, int add, int dir) {
+        sink.record(new TraceRecord.McuStepBatch(oid, tick, firstStepTick, interval, count, add, dir));
+    }
+
+    @Override
+    public void stepperStopped(long tick, int oid, int position) {
+        sink.record(new TraceRecord.StepperStop(oid, tick, position));
+    }
+
+    @Override
+    public void shutdown(long tick, String reason) {
+        sink.record(new TraceRecord.Shutdown("mcu", reason, tick, tick / clockHz));
+    }
+
+    @Override
+    public void timerLate(long tick, long lateTicks) {
+        sink.record(new TraceRecord.Lateness(tick, lateTicks / clockHz * 1e6));
+    }
+}

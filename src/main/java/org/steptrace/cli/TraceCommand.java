@@ -1,0 +1,46 @@
+package org.steptrace.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.steptrace.trace.TraceFormatException;
+import org.steptrace.trace.TraceSummary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "trace",
+        mixinStandardHelpOptions = true,
+        description = "Look into a recorded trace (JSON Lines, plain or gzip; see traces/SCHEMA.md).",
+        subcommands = {TraceCommand.Summarize.class})
+final class TraceCommand {
+    @Command(name = "summarize", mixinStandardHelpOptions = true,
+            description = "Records per type, print time, net steps per stepper, worst lateness, temperatures reached, shutdowns.")
+    static final class Summarize implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "FILE", description = "The trace.")
+        Path file;
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            TraceSummary s;
+            try {
+                s = TraceSummary.of(file);
+            } catch (NoSuchFileException e) {
+                throw new UserInputException(file + ": no such file");
+            } catch (TraceFormatException e) {
+                throw new UserInputException(e.getMessage(), e);
+            }
+            s.print(out);
+            out.flush();
+            return 0;
+        }
+    }
+}
