@@ -28,6 +28,13 @@ public record Message(MessageFormat format, List<Object> args) {
         return format.name();
     }
 
+    public boolean has(String param) {
+        for (MessageFormat.Param p : format.params()) {
+            if (p.name().equals(param)) return true;
+        }
+        return false;
+    }
+
     public Object get(String param) {
         return args.get(format.paramIndex(param));
     }

@@ -28,6 +28,49 @@ class LiveRunTest {
             "G1 X60 Y20 E2 F1800", "G1 X60 Y60 E2", "G1 X20 Y60 E2", "G1 X20 Y20 E2",
             "G1 E-1 F2400", "G1 X40 Y40 Z2 F6000", "G4 P200", "G1 E1 F2400", "G1 X45 Y35 E0.3 F1200", "M400");
 
+    @org.junit.jupiter.api.Test
+    void theFanRunsAtTheAskedDutyAfterAKickStartAndStopsAtTheEnd() {
+        BoardDefinition def = BoardLoader.builtIn("avr-cartesian");
+        int fanPin = (int) (long) org.steptrace.protocol.Enumeration.fromDefinition("pin", def.mcu().pins()).valueOf("PH6").orElseThrow();
+        java.util.List<long[]> edges = new java.util.ArrayList<>();
+        McuTap tap = new McuTap() {
+            @Override
+            public void digitalOut(long tick, int oid, int pin, int level) {
+                if (pin == fanPin) edges.add(new long[] {tick, level});
+            }
+        };
+        VirtualBench bench = new VirtualBench(def, 1, tap, (f, t) -> {});
+        PrinterConfig cfg = PrinterConfig.load(Path.of("boards", "avr-cartesian.cfg"));
+        LiveHost host = LiveHost.start(bench.connection(), cfg);
+        host.run(List.of("G28", "G1 X10 Y10 F3000", "M106 S128", "G1 X150 Y150 F1200", "M400"), "fan.gcode");
+        host.finish();
+        double hz = def.mcu().clockFrequencyHz();
+        long firstOn = edges.stream().filter(e -> e[1] == 1).findFirst().orElseThrow()[0];
+        // Kick start: full power for the kick-start time, then 128/255 of each 10 ms cycle.
+        assertEquals(0.1, highFraction(edges, firstOn, firstOn + (long) (0.09 * hz)) * 0.1, 0.002, "full power while kicking");
+        long from = firstOn + (long) (0.5 * hz);
+        assertEquals(128 / 255.0, highFraction(edges, from, from + (long) hz), 0.01);
+        assertEquals(0, edges.get(edges.size() - 1)[1], "off at the end");
+    }
+
+    private static double highFraction(List<long[]> edges, long from, long to) {
+        long high = 0;
+        int level = 0;
+        long at = from;
+        for (long[] e : edges) {
+            if (e[0] <= from) {
+                level = (int) e[1];
+                continue;
+            }
+            if (e[0] >= to) break;
+            if (level == 1) high += e[0] - at;
+            at = e[0];
+            level = (int) e[1];
+        }
+        if (level == 1) high += to - at;
+        return (double) high / (to - from);
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"avr-cartesian", "arm-corexy", "arm-delta"})
     void aPrintEndsWithTheEmulatorWhereTheHostCommandedIt(String board) {

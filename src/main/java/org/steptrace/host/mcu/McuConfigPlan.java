@@ -54,6 +54,7 @@ public record McuConfigPlan(List<String> configLines, long crc, List<String> ini
             addHeaterOids(oids, "extruder.heater");
             if (cfg.extruder().stepper().enablePin() != null) oids.put("extruder.enable", oids.size());
         }
+        if (cfg.fan() != null) oids.put("fan.pwm", oids.size());
 
         List<String> lines = new ArrayList<>();
         List<String> init = new ArrayList<>();
@@ -71,6 +72,14 @@ public record McuConfigPlan(List<String> configLines, long crc, List<String> ini
             heater(cfg.extruder().heater(), "extruder.heater", oids, dict, hz, printTimeS, lines, init);
             lines.add(stepper(cfg.extruder().stepper(), oids.get("extruder"), dict, hz));
             enable(cfg.extruder().stepper(), "extruder.enable", oids, dict, lines);
+        }
+        if (cfg.fan() != null) {
+            // A fan may run on unattended: no max_duration, and it starts off.
+            int fan = oids.get("fan.pwm");
+            lines.add(check(dict, "config_digital_out oid=%c pin=%u value=%c default_value=%c max_duration=%u",
+                    "config_digital_out oid=" + fan + " pin=" + cfg.fan().pin().name() + " value=0 default_value=0 max_duration=0"));
+            lines.add(check(dict, "set_digital_out_pwm_cycle oid=%c cycle_ticks=%u",
+                    "set_digital_out_pwm_cycle oid=" + fan + " cycle_ticks=" + (long) (cfg.fan().cycleTimeS() * hz)));
         }
         return new McuConfigPlan(List.copyOf(lines), ConfigCrc.of(lines), List.copyOf(init), Map.copyOf(oids));
     }

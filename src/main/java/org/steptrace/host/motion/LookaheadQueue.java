@@ -98,6 +98,7 @@ public final class LookaheadQueue {
             Planned p = planned[i];
             double cruiseV2 = p.cruiseV2() != null ? p.cruiseV2() : Math.min(prevCruiseV2, p.startV2());
             out.accept(p.move().trapezoid(Math.min(p.startV2(), cruiseV2), cruiseV2, Math.min(p.endV2(), cruiseV2)));
+            p.move().laid();
             prevCruiseV2 = cruiseV2;
         }
         queue.subList(0, flushCount).clear();

@@ -107,6 +107,19 @@ public final class Move {
         return kinematic;
     }
 
+    /** Runs {@code action} right after this move is laid on the print-time axis (a G-code action timed to its end). */
+    public void afterLaid(Runnable action) {
+        if (afterLaid == null) afterLaid = new java.util.ArrayList<>();
+        afterLaid.add(action);
+    }
+
+    void laid() {
+        if (afterLaid != null) afterLaid.forEach(Runnable::run);
+        afterLaid = null;
+    }
+
+    private java.util.List<Runnable> afterLaid;
+
     public double distanceMm() {
         return moveD;
     }

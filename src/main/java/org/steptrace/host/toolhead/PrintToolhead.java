@@ -464,7 +464,38 @@ public final class PrintToolhead implements Toolhead {
 
     @Override
     public void setFanSpeed(double fraction) {
-        // The part fan's soft PWM is the thermal issue's; a file host schedules it like a heater.
+        var fan = config.fan();
+        if (fan == null) return;
+        double value = fraction * fan.maxPower();
+        if (value < fan.offBelow()) value = 0;
+        final double v = value;
+        // Timed to the end of the moves queued before it, without stopping them.
+        if (lookahead.isEmpty()) applyFan(v, lastMoveTime());
+        else lookahead.last().afterLaid(() -> applyFan(v, printTimeS));
+    }
+
+    private double fanValue;
+    private long fanUpdatedClock;
+
+    /** Sets the fan at {@code atS}; from standstill (or a big step up) it first runs at full power for the kick-start time. */
+    private void applyFan(double value, double atS) {
+        var fan = config.fan();
+        if (value == fanValue) return;
+        if (fan.kickStartTimeS() > 0 && value > 0 && value < fan.maxPower() && (fanValue == 0 || value - fanValue > 0.5)) {
+            sendFan(fan.maxPower(), atS);
+            atS += fan.kickStartTimeS();
+        }
+        sendFan(value, atS);
+        fanValue = value;
+    }
+
+    private void sendFan(double value, double atS) {
+        int oid = plan.oids().get("fan.pwm");
+        long clock = clock(atS);
+        long onTicks = Math.round(value * config.fan().cycleTimeS() * clockHz);
+        out.accept(new Outgoing(cmd.queueDigitalOut(oid, clock, onTicks), fanUpdatedClock, clock));
+        fanUpdatedClock = clock;
+        armed = true;
     }
 
     @Override
@@ -484,6 +515,7 @@ public final class PrintToolhead implements Toolhead {
     /** What a file host does at the end of its input: motors off, then half a second of dwell. */
     public double finish() {
         double exitTime = lastMoveTime();
+        if (config.fan() != null) applyFan(0, exitTime);
         motorsOff();
         dwell(0.5);
         fullStepFlush();
