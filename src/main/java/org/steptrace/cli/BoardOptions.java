@@ -26,7 +26,7 @@ final class BoardOptions {
 
     @Option(names = "--fault", paramLabel = "KIND@SECONDS[:HEATER]",
             description = "Inject a fault at SECONDS of emulated time: thermistor-open, thermistor-short, heater-dead, "
-                    + "heater-stuck-on, thermistor-detached, link-drop. Repeatable.")
+                    + "heater-stuck-on, thermistor-detached, link-drop, host-stall (run only). Repeatable.")
     List<String> faults = new ArrayList<>();
 
     /** The board with the faults asked for; a bad file or fault is one clear line. */

@@ -56,6 +56,9 @@ final class EmulateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         BoardDefinition def = boardOptions.load();
+        if (def.faults().stream().anyMatch(f -> f.kind() == org.steptrace.firmware.faults.FaultKind.HOST_STALL)) {
+            throw new UserInputException("--fault host-stall needs the host in this process: use 'run'");
+        }
         ByteLink link = openLink();
         CountDownLatch stopped = new CountDownLatch(1);
         ServedBoard served = new ServedBoard(def, boardOptions.seed, link, spin, McuTap.NONE, (fault, atS) -> {

@@ -30,6 +30,9 @@ public final class VirtualBench implements McuConnection.Driver {
     private double nowS;
     /** After a link-drop fault nothing crosses the wires any more, either way. */
     private boolean linkDropped;
+    /** A host-stall fault: until then the host does nothing at all (bytes for it wait on the wire). */
+    private double hostStalledUntilS = Double.NEGATIVE_INFINITY;
+    static final double HOST_STALL_S = 10.0;
 
     /** A built-in or file board, emulated with its plant. */
     public VirtualBench(BoardDefinition definition, long seed, McuTap tap, BoardPlant.FaultListener faults) {
@@ -55,6 +58,7 @@ public final class VirtualBench implements McuConnection.Driver {
         public EmulatedBoard apply(McuTransport.Output out) {
             return new EmulatedBoard(definition, seed, tap, out, (fault, atS) -> {
                 if (fault.kind() == FaultKind.LINK_DROP) bench.linkDropped = true;
+                if (fault.kind() == FaultKind.HOST_STALL) bench.hostStalledUntilS = atS + HOST_STALL_S;
                 faults.faultApplied(fault, atS);
             });
         }
@@ -109,19 +113,25 @@ public final class VirtualBench implements McuConnection.Driver {
         runUntil(() -> false, tS);
     }
 
+    private boolean hostStalled() {
+        return nowS < hostStalledUntilS;
+    }
+
     private void processNow() {
-        connection.service(nowS);
+        if (!hostStalled()) connection.service(nowS);
         byte[] in = toMcu.read(nowS);
         if (in.length > 0 && !linkDropped) {
             mcu().advanceTo(Math.max(mcu().nowTick(), spec.ticks(nowS)));
             mcu().receive(in, 0, in.length);
         }
+        if (hostStalled()) return;
         byte[] back = toHost.read(nowS);
         if (back.length > 0 && !linkDropped) connection.receive(back, nowS);
     }
 
     private void advance(double limitS) {
-        double next = Math.min(Math.min(toMcu.nextArrivalS(), toHost.nextArrivalS()), connection.nextDeadlineS());
+        double next = hostStalled() ? Math.min(toMcu.nextArrivalS(), hostStalledUntilS)
+                : Math.min(Math.min(toMcu.nextArrivalS(), toHost.nextArrivalS()), connection.nextDeadlineS());
         long wake = mcu().nextWakeTick();
         if (wake != Long.MAX_VALUE) next = Math.min(next, spec.seconds(wake));
         next = Math.min(Math.max(next, nowS + 1e-7), limitS);

@@ -63,9 +63,36 @@ public final class GcodeInterpreter {
             case "G20" -> throw c.error("inch units are not supported");
             case "M104", "M109" -> heater(c, "extruder", c.name().equals("M109"));
             case "M140", "M190" -> heater(c, "heater_bed", c.name().equals("M190"));
-            case "TEMPERATURE_WAIT", "PID_CALIBRATE" -> throw c.error("not supported yet");
+            case "TEMPERATURE_WAIT" -> temperatureWait(c);
+            case "PID_CALIBRATE" -> pidCalibrate(c);
             default -> replies.accept("// Unknown command:\"" + c.name() + "\"");
         }
+    }
+
+    private Toolhead.HeaterTargets heaters(GcodeCommand c) {
+        Toolhead.HeaterTargets h = toolhead.heaters();
+        if (h == null) throw c.error("heaters are not supported here");
+        return h;
+    }
+
+    private static String word(GcodeCommand c, String key) {
+        String v = c.params().get(key);
+        if (v == null || v.isEmpty()) throw c.error(c.name() + " needs " + key);
+        return v.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private void temperatureWait(GcodeCommand c) {
+        String sensor = word(c, "SENSOR");
+        Double min = optional(c, "MINIMUM");
+        Double max = optional(c, "MAXIMUM");
+        if (min == null && max == null) throw c.error("TEMPERATURE_WAIT needs MINIMUM or MAXIMUM");
+        heaters(c).waitTemperature(sensor, min, max);
+    }
+
+    private void pidCalibrate(GcodeCommand c) {
+        String heater = word(c, "HEATER");
+        double target = c.number("TARGET");
+        heaters(c).calibratePid(heater, target).forEach(replies);
     }
 
     private void heater(GcodeCommand c, String heater, boolean wait) {

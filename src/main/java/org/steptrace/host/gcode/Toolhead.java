@@ -36,5 +36,15 @@ public interface Toolhead {
     /** Where heater commands go. */
     interface HeaterTargets {
         void setTarget(String heater, double targetC, boolean wait);
+
+        /** Waits until {@code sensor} reads within [minC, maxC] (either may be null). */
+        default void waitTemperature(String sensor, Double minC, Double maxC) {
+            throw new GcodeException("TEMPERATURE_WAIT needs a live MCU");
+        }
+
+        /** Relay-autotunes {@code heater} at {@code targetC}; returns the lines to report. */
+        default java.util.List<String> calibratePid(String heater, double targetC) {
+            throw new GcodeException("PID_CALIBRATE needs a live MCU");
+        }
     }
 }

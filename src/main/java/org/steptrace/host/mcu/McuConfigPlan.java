@@ -25,10 +25,10 @@ public record McuConfigPlan(List<String> configLines, long crc, List<String> ini
     /** A stepper's minimum step pulse: 2 µs. */
     static final double STEP_PULSE_S = 0.000002;
     /** Heaters: soft PWM that must be refreshed within 3 s. */
-    static final double MAX_HEAT_TIME_S = 3.0;
-    static final double ADC_SAMPLE_TIME_S = 0.001;
-    static final int ADC_SAMPLE_COUNT = 8;
-    static final double ADC_REPORT_TIME_S = 0.300;
+    public static final double MAX_HEAT_TIME_S = 3.0;
+    public static final double ADC_SAMPLE_TIME_S = 0.001;
+    public static final int ADC_SAMPLE_COUNT = 8;
+    public static final double ADC_REPORT_TIME_S = 0.300;
     static final int ADC_RANGE_CHECK_COUNT = 4;
     static final double PWM_START_TIME_S = 0.200;
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import org.steptrace.host.config.HeaterSettings;
 import org.steptrace.host.config.PrinterConfig;
 import org.steptrace.host.gcode.GcodeCommand;
 import org.steptrace.host.gcode.GcodeException;
@@ -17,6 +18,10 @@ import org.steptrace.host.mcu.CommandQueue;
 import org.steptrace.host.mcu.McuConfigPlan;
 import org.steptrace.host.mcu.McuConnection;
 import org.steptrace.host.mcu.TrsyncWatch;
+import org.steptrace.host.thermal.Heater;
+import org.steptrace.host.thermal.Heaters;
+import org.steptrace.host.thermal.RelayAutotune;
+import org.steptrace.host.thermal.TemperatureControl;
 import org.steptrace.protocol.DataDictionary;
 import org.steptrace.protocol.Message;
 import org.steptrace.trace.TraceSink;
@@ -47,6 +52,7 @@ public final class LiveHost implements LiveMcu {
     private final PrintToolhead toolhead;
     private final GcodeInterpreter interpreter;
     private final List<String> replies = new ArrayList<>();
+    private final Heaters heaters;
     private final double mcuHz;
 
     private LiveHost(McuConnection connection, PrinterConfig config, TraceSink trace) {
@@ -64,9 +70,8 @@ public final class LiveHost implements LiveMcu {
         int moveSlots = connection.moveCount();
         this.commands = new CommandQueue(connection, sync);
         this.trsyncs = new TrsyncWatch(connection, sync);
-        this.toolhead = new PrintToolhead(config, plan, dictionary, moveSlots, commands::add, (heater, targetC, wait) -> {
-            throw new GcodeException("heater control is not supported by the live host yet (" + heater + ")");
-        }, this);
+        this.heaters = new Heaters(connection, sync, commands, plan, config, trace);
+        this.toolhead = new PrintToolhead(config, plan, dictionary, moveSlots, commands::add, new HeaterCommands(), this);
         toolhead.setTrace(trace);
         this.interpreter = new GcodeInterpreter(toolhead, replies::add);
         for (String name : toolhead.stepperNames()) toolhead.syncMcuPosition(name, mcuStepPosition(name));
@@ -169,7 +174,76 @@ public final class LiveHost implements LiveMcu {
     }
 
     private void checkHealth() {
-        if (connection.shutdownReason() != null) throw new McuConnection.McuSessionException("MCU shutdown: " + connection.shutdownReason());
+        // A host-side fault first: it stops the MCU too, and its reason is the one that matters.
         if (connection.failure() != null) throw new McuConnection.McuSessionException(connection.failure());
+        if (connection.shutdownReason() != null) throw new McuConnection.McuSessionException("MCU shutdown: " + connection.shutdownReason());
+    }
+
+    public Heaters heaters() {
+        return heaters;
+    }
+
+    /** Lets {@code seconds} of time pass with everything running (steps flushed, heaters controlled). */
+    public void idle(double seconds) {
+        double until = connection.nowS() + seconds;
+        waitFor(() -> connection.nowS() >= until);
+    }
+
+    /** M104/M109/M140/M190, TEMPERATURE_WAIT and PID_CALIBRATE on the live heaters. */
+    private final class HeaterCommands implements org.steptrace.host.gcode.Toolhead.HeaterTargets {
+        private Heater named(String name) {
+            try {
+                return heaters.heater(name);
+            } catch (IllegalArgumentException e) {
+                throw new GcodeException(e.getMessage());
+            }
+        }
+
+        private void checkRange(String name, double targetC) {
+            HeaterSettings s = name.equals("heater_bed") ? config.heaterBed() : config.extruder() == null ? null : config.extruder().heater();
+            if (s == null) throw new GcodeException("no heater '" + name + "' in this printer");
+            if (targetC != 0 && (targetC < s.minTempC() || targetC > s.maxTempC())) {
+                throw new GcodeException(String.format(java.util.Locale.ROOT, "Requested temperature (%.1f) out of range (%.1f:%.1f)",
+                        targetC, s.minTempC(), s.maxTempC()));
+            }
+        }
+
+        @Override
+        public void setTarget(String heater, double targetC, boolean wait) {
+            checkRange(heater, targetC);
+            Heater h = named(heater);
+            h.setTarget(targetC);
+            if (!wait || targetC <= 0) return;
+            // Waiting plans the queued moves to a stop first, as a host does.
+            toolhead.dwell(0);
+            waitFor(() -> !h.busy());
+        }
+
+        @Override
+        public void waitTemperature(String sensor, Double minC, Double maxC) {
+            Heater h = named(sensor);
+            toolhead.dwell(0);
+            waitFor(() -> !Double.isNaN(h.temperatureC()) && (minC == null || h.temperatureC() >= minC)
+                    && (maxC == null || h.temperatureC() <= maxC));
+        }
+
+        @Override
+        public List<String> calibratePid(String heater, double targetC) {
+            checkRange(heater, targetC);
+            Heater h = named(heater);
+            toolhead.dwell(0);
+            RelayAutotune tune = new RelayAutotune(h.maxPower());
+            TemperatureControl before = h.setControl(tune);
+            h.setTarget(targetC);
+            try {
+                waitFor(tune::done);
+            } finally {
+                h.setTarget(0);
+                h.setControl(before);
+            }
+            RelayAutotune.Result r = tune.result();
+            return List.of(String.format(java.util.Locale.ROOT, "// Ku=%.4f Tu=%.3f s (amplitude %.2f C)", r.ku(), r.tuS(), r.amplitudeC()),
+                    String.format(java.util.Locale.ROOT, "// PID parameters: pid_Kp=%.3f pid_Ki=%.3f pid_Kd=%.3f", r.kp(), r.ki(), r.kd()));
+        }
     }
 }

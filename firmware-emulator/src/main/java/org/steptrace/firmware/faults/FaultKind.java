@@ -7,7 +7,9 @@ public enum FaultKind {
     HEATER_DEAD("heater-dead"),
     HEATER_STUCK_ON("heater-stuck-on"),
     THERMISTOR_DETACHED("thermistor-detached"),
-    LINK_DROP("link-drop");
+    LINK_DROP("link-drop"),
+    /** The host stops all work for 10 s (only where the host runs in the same process: run). */
+    HOST_STALL("host-stall");
 
     private final String cliName;
 
@@ -21,7 +23,7 @@ public enum FaultKind {
 
     /** True for the kinds that act on a heater and its sensor. */
     public boolean isThermal() {
-        return this != LINK_DROP;
+        return this != LINK_DROP && this != HOST_STALL;
     }
 
     public static FaultKind fromCliName(String name) {
