@@ -78,8 +78,9 @@ final class RunCommand implements Callable<Integer> {
         McuTap tap = sink.enabled() ? new McuTraceTap(sink, def.mcu().clockFrequencyHz()) : McuTap.NONE;
         VirtualBench bench = new VirtualBench(def, boardOptions.seed, tap, (fault, atS) -> {
             sink.record(new TraceRecord.Fault(fault.kind().cliName(), fault.heater(), atS));
-            err.printf(Locale.ROOT, "fault %s took effect at %.3f s%n", fault.kind().cliName(), atS);
-            err.flush();
+            // A note, not an error: stdout, so that a failing run's stderr is one line.
+            out.printf(Locale.ROOT, "fault %s took effect at %.3f s%n", fault.kind().cliName(), atS);
+            out.flush();
         });
         LiveHost.Result r;
         try {

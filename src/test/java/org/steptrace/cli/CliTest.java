@@ -184,6 +184,17 @@ class CliTest {
         assertTrue(err.toString().contains("no-such-tty: no such device"), err.toString());
     }
 
+    @Test
+    void aHeaterFaultEndsRunWithOneLineNamingTheReason(@TempDir Path dir) throws IOException {
+        String heat = writeGcode(dir, "M109 S200\n");
+        assertEquals(1, run("run", "--board", "avr-cartesian", heat, "--fault", "thermistor-open@30"));
+        assertEquals(1, err.toString().lines().count(), err.toString());
+        assertTrue(err.toString().startsWith("error: MCU shutdown: ADC out of range (at 31."), err.toString());
+        assertTrue(out.toString().contains("fault thermistor-open took effect at 30.000 s"), out.toString());
+        assertEquals(2, run("emulate", "--board", "avr-cartesian", "--tcp", "127.0.0.1:0", "--fault", "host-stall@5"));
+        assertTrue(err.toString().contains("--fault host-stall needs the host in this process"), err.toString());
+    }
+
     private static String gcode(Path dir) throws IOException {
         return writeGcode(dir, "G28\n");
     }

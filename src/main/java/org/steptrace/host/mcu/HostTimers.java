@@ -13,13 +13,18 @@ public final class HostTimers {
     private final PriorityQueue<Entry> entries = new PriorityQueue<>(
             (a, b) -> a.atS != b.atS ? Double.compare(a.atS, b.atS) : Long.compare(a.order, b.order));
     private long order;
+    /** The time runDue was called with: when the running task runs. */
+    private double nowS;
 
     /** Runs {@code task} once the time reaches {@code atS}. */
     public void at(double atS, Runnable task) {
         entries.add(new Entry(atS, order++, task));
     }
 
-    /** Runs {@code task} every {@code periodS}, the first time at {@code firstS}. */
+    /**
+     * Runs {@code task} every {@code periodS}, the first time at {@code firstS}. Runs missed
+     * while the host was held up are skipped, not made up in a burst.
+     */
     public void every(double firstS, double periodS, Runnable task) {
         at(firstS, new Runnable() {
             private double next = firstS;
@@ -28,6 +33,7 @@ public final class HostTimers {
             public void run() {
                 task.run();
                 next += periodS;
+                if (next <= nowS) next = nowS + periodS;
                 at(next, this);
             }
         });
@@ -41,6 +47,7 @@ public final class HostTimers {
 
     /** Runs every task due by {@code nowS}, earliest first (including tasks they add that are due). */
     public void runDue(double nowS) {
+        this.nowS = nowS;
         while (!entries.isEmpty() && entries.peek().atS <= nowS) {
             entries.poll().task.run();
         }
