@@ -75,13 +75,15 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int run(BoardDefinition def, PrinterConfig cfg, List<String> lines, TraceSink sink, PrintWriter out, PrintWriter err) {
-        McuTap tap = sink.enabled() ? new McuTraceTap(sink, def.mcu().clockFrequencyHz()) : McuTap.NONE;
+        McuTraceTap traceTap = sink.enabled() ? new McuTraceTap(sink, def.mcu().clockFrequencyHz()) : null;
+        McuTap tap = traceTap != null ? traceTap : McuTap.NONE;
         VirtualBench bench = new VirtualBench(def, boardOptions.seed, tap, (fault, atS) -> {
             sink.record(new TraceRecord.Fault(fault.kind().cliName(), fault.heater(), atS));
             // A note, not an error: stdout, so that a failing run's stderr is one line.
             out.printf(Locale.ROOT, "fault %s took effect at %.3f s%n", fault.kind().cliName(), atS);
             out.flush();
         });
+        if (traceTap != null) traceTap.watchPlant(((EmulatedBoard) bench.target()).plant());
         LiveHost.Result r;
         try {
             LiveHost host = LiveHost.start(bench.connection(), cfg, sink);

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
         name = "trace",
         mixinStandardHelpOptions = true,
         description = "Look into a recorded trace (JSON Lines, plain or gzip; see traces/SCHEMA.md).",
-        subcommands = {TraceCommand.Summarize.class})
+        subcommands = {TraceCommand.Summarize.class, TraceCommand.Plot.class})
 final class TraceCommand {
     @Command(name = "summarize", mixinStandardHelpOptions = true,
             description = "Records per type, print time, net steps per stepper, worst lateness, temperatures reached, shutdowns.")
@@ -40,6 +40,35 @@ final class TraceCommand {
             }
             s.print(out);
             out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "plot", mixinStandardHelpOptions = true,
+            description = "PNG plots: toolhead and stepper speed, heaters, timer lateness, wire bytes per second.")
+    static final class Plot implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "FILE", description = "The trace.")
+        Path file;
+
+        @picocli.CommandLine.Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the PNG files.")
+        Path out;
+
+        @Override
+        public Integer call() throws IOException {
+            java.util.List<Path> files;
+            try {
+                files = org.steptrace.trace.TracePlots.write(file, out);
+            } catch (NoSuchFileException e) {
+                throw new UserInputException(file + ": no such file");
+            } catch (TraceFormatException e) {
+                throw new UserInputException(e.getMessage(), e);
+            }
+            PrintWriter w = spec.commandLine().getOut();
+            files.forEach(f -> w.println("wrote " + f));
+            w.flush();
             return 0;
         }
     }

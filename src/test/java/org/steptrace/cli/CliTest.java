@@ -148,6 +148,12 @@ class CliTest {
         assertTrue(text.startsWith("board avr-cartesian, seed 1, virtual pacing, 16000000 Hz, schema 1"), text);
         assertTrue(text.contains("step_batch"), text);
         assertTrue(text.contains("shutdowns: none"), text);
+        Path plots = dir.resolve("plots");
+        assertEquals(0, run("trace", "plot", trace.toString(), "--out", plots.toString()), err.toString());
+        for (String png : new String[] {"toolhead-speed.png", "stepper-speed.png", "thermal-extruder.png", "wire-bytes.png"}) {
+            byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(plots.resolve(png)), 4);
+            assertEquals("\u0089PNG", new String(head, java.nio.charset.StandardCharsets.ISO_8859_1), png);
+        }
         assertEquals(2, run("trace", "summarize", dir.resolve("missing.jsonl").toString()));
         assertTrue(err.toString().contains("missing.jsonl: no such file"), err.toString());
     }

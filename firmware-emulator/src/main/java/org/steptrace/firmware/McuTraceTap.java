@@ -7,10 +7,26 @@ import org.steptrace.trace.TraceSink;
 public final class McuTraceTap implements McuTap {
     private final TraceSink sink;
     private final double clockHz;
+    private org.steptrace.firmware.plant.BoardPlant plant;
 
     public McuTraceTap(TraceSink sink, double clockHz) {
         this.sink = sink;
         this.clockHz = clockHz;
+    }
+
+    /** Adds the plant's true temperatures to the MCU's temperature reports (emulated boards). */
+    public void watchPlant(org.steptrace.firmware.plant.BoardPlant plant) {
+        this.plant = plant;
+    }
+
+    @Override
+    public void analogReport(long tick, int oid, int pin, int sum) {
+        if (plant == null) return;
+        for (var h : plant.heaters()) {
+            if (h.sensorPin() == pin) {
+                sink.record(new TraceRecord.Thermal(h.name(), tick / clockHz, sum, null, null, null, h.plant().blockC()));
+            }
+        }
     }
 
     @Override
