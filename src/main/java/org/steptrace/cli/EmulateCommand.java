@@ -48,6 +48,9 @@ final class EmulateCommand implements Callable<Integer> {
     @Option(names = "--realtime", description = "Pace against the wall clock (always on: an outside host lives on it).")
     boolean realtime;
 
+    @Mixin
+    TraceOptions traceOptions;
+
     @Option(names = "--spin", description = "Spin the last 100 us before each timer for lower lateness (costs a core).")
     boolean spin;
 
@@ -61,13 +64,23 @@ final class EmulateCommand implements Callable<Integer> {
         }
         ByteLink link = openLink();
         CountDownLatch stopped = new CountDownLatch(1);
-        ServedBoard served = new ServedBoard(def, boardOptions.seed, link, spin, McuTap.NONE, (fault, atS) -> {
+        org.steptrace.trace.TraceSink sink = traceOptions.open(new org.steptrace.trace.TraceRecord.Header("steptrace", Main.Version.number(),
+                org.steptrace.trace.TraceRecord.SCHEMA_VERSION, def.name(), null, boardOptions.seed, def.mcu().clockFrequencyHz(), true,
+                "realtime", java.time.Instant.now().toString(), null), out);
+        McuTap tap = sink.enabled() ? new org.steptrace.firmware.McuTraceTap(sink, def.mcu().clockFrequencyHz()) : McuTap.NONE;
+        ServedBoard served = new ServedBoard(def, boardOptions.seed, link, spin, tap, (fault, atS) -> {
+            sink.record(new org.steptrace.trace.TraceRecord.Fault(fault.kind().cliName(), fault.heater(), atS));
             err.printf(Locale.ROOT, "fault %s took effect at %.3f s%n", fault.kind().cliName(), atS);
             err.flush();
         });
         // Runs on SIGINT/SIGTERM: the JVM exits once hooks finish, so the report is printed here.
         Thread hook = new Thread(() -> {
             served.close();
+            try {
+                traceOptions.close();
+            } catch (IOException e) {
+                err.println("warning: trace: " + e.getMessage());
+            }
             Histogram h = served.runner().latenessTotal();
             err.printf(Locale.ROOT, "timer lateness: p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us over %d timers%n",
                     h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3,

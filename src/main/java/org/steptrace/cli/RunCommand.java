@@ -22,7 +22,6 @@ import org.steptrace.machine.Vec3;
 import org.steptrace.sim.VirtualBench;
 import org.steptrace.trace.TraceRecord;
 import org.steptrace.trace.TraceSink;
-import org.steptrace.trace.TraceWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,9 +50,12 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "GCODE", description = "The G-code file to run.")
     Path gcode;
 
-    @Option(names = "--trace", paramLabel = "FILE",
-            description = "Record host and emulator behaviour as JSON Lines (gzip if FILE ends in .gz); see traces/SCHEMA.md.")
-    Path trace;
+    @Mixin
+    TraceOptions traceOptions;
+
+    @Option(names = "--serve-wait", defaultValue = "30", paramLabel = "S",
+            description = "With --serve-traces: wait up to S seconds for a client before running (default: ${DEFAULT-VALUE}).")
+    double serveWaitS;
 
     @Override
     public Integer call() throws IOException {
@@ -63,14 +65,18 @@ final class RunCommand implements Callable<Integer> {
         PrinterConfig cfg = boardOptions.printerConfig(printer);
         cfg.warnings().forEach(w -> err.println("warning: " + w));
         List<String> lines = Inputs.lines(gcode);
-        try (TraceWriter writer = trace == null ? null : TraceWriter.create(trace, new TraceRecord.Header("steptrace", Main.Version.number(),
-                TraceRecord.SCHEMA_VERSION, def.name(), cfg.sha256(), boardOptions.seed, def.mcu().clockFrequencyHz(), true, "virtual",
-                null, gcode.getFileName().toString()))) {
-            // No wall-clock start time: a virtual run's trace is the same bytes for the same seed.
-            TraceSink sink = writer == null ? TraceSink.NONE : writer;
+        // No wall-clock start time: a virtual run's trace is the same bytes for the same seed.
+        TraceRecord.Header header = new TraceRecord.Header("steptrace", Main.Version.number(), TraceRecord.SCHEMA_VERSION, def.name(),
+                cfg.sha256(), boardOptions.seed, def.mcu().clockFrequencyHz(), true, "virtual", null, gcode.getFileName().toString());
+        try (TraceOptions traces = traceOptions) {
+            TraceSink sink = traces.open(header, out);
+            if (traces.server() != null && !traces.server().awaitClient(serveWaitS)) {
+                out.println("no trace client connected within " + serveWaitS + " s; running anyway");
+            }
             return run(def, cfg, lines, sink, out, err);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new UserInputException("--trace " + trace + ": no such directory");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
         }
     }
 

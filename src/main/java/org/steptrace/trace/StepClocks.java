@@ -15,4 +15,17 @@ public final class StepClocks {
             gap += b.add();
         }
     }
+
+    /** A sink that adds every step's clock to step batch records on their way to {@code next}. */
+    public static TraceSink expanding(TraceSink next) {
+        return r -> {
+            if (r instanceof TraceRecord.StepBatch b && b.stepClocks() == null) {
+                long[] clocks = new long[b.count()];
+                int[] i = {0};
+                forEach(b, c -> clocks[i[0]++] = c);
+                r = new TraceRecord.StepBatch(b.stepper(), b.oid(), b.firstClock(), b.lastClock(), b.interval(), b.count(), b.add(), b.dir(), clocks);
+            }
+            next.record(r);
+        };
+    }
 }

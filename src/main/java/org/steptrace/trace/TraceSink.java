@@ -11,4 +11,14 @@ public interface TraceSink {
     default boolean enabled() {
         return this != NONE;
     }
+
+    /** Both sinks, in order. */
+    static TraceSink tee(TraceSink a, TraceSink b) {
+        if (!a.enabled()) return b;
+        if (!b.enabled()) return a;
+        return r -> {
+            a.record(r);
+            b.record(r);
+        };
+    }
 }

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.steptrace.testing.Fixtures;
@@ -156,6 +157,49 @@ class CliTest {
         }
         assertEquals(2, run("trace", "summarize", dir.resolve("missing.jsonl").toString()));
         assertTrue(err.toString().contains("missing.jsonl: no such file"), err.toString());
+    }
+
+    @Test
+    void theLiveTraceStreamCarriesTheFilesRecordsInOrder(@TempDir Path dir) throws Exception {
+        String gcode = writeGcode(dir, "G28\nG1 X20 Y20 F6000\nM104 S60\nG4 P2000\n");
+        Path trace = dir.resolve("run.jsonl");
+        java.util.concurrent.CompletableFuture<Integer> code = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> run("run", "--board", "arm-corexy", "--trace", trace.toString(), "--serve-traces", "0", gcode));
+        String address = null;
+        for (int i = 0; i < 500 && address == null; i++) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("streaming trace records on (ws://\\S+)").matcher(out.toString());
+            if (m.find()) address = m.group(1);
+            else Thread.sleep(20);
+        }
+        assertTrue(address != null, out.toString() + err);
+        List<String> frames = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
+        java.net.http.HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(java.net.URI.create(address),
+                new java.net.http.WebSocket.Listener() {
+                    private final StringBuilder part = new StringBuilder();
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
+                        part.append(data);
+                        if (last) {
+                            frames.add(part.toString());
+                            part.setLength(0);
+                        }
+                        ws.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int status, String reason) {
+                        closed.complete(null);
+                        return null;
+                    }
+                }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(0, code.get(60, java.util.concurrent.TimeUnit.SECONDS), err.toString());
+        closed.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        List<String> lines = Files.readAllLines(trace);
+        assertTrue(lines.size() > 100, lines.size() + " records");
+        assertEquals(lines, frames);
     }
 
     @Test
