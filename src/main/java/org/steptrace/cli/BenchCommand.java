@@ -20,7 +20,7 @@ final class BenchCommand implements Callable<Integer> {
     double seconds;
 
     @Option(names = "--only", paramLabel = "GROUP", split = ",",
-            description = "Run only these groups: protocol, emulator, plan, thermal (default: all).")
+            description = "Run only these groups: protocol, emulator, plan, thermal, trace (default: all).")
     java.util.List<String> only;
 
     private boolean wanted(String group) {
@@ -33,13 +33,14 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (only != null) {
             for (String g : only) {
-                if (!java.util.List.of("protocol", "emulator", "plan", "thermal").contains(g)) throw new UserInputException("--only: unknown group '" + g + "'");
+                if (!java.util.List.of("protocol", "emulator", "plan", "thermal", "trace").contains(g)) throw new UserInputException("--only: unknown group '" + g + "'");
             }
         }
         if (wanted("plan")) print(out, new org.steptrace.bench.PlanBench(seconds < 1 ? 2 : 60).run());
         if (wanted("protocol")) print(out, new org.steptrace.bench.ProtocolBench(seconds).run());
         if (wanted("emulator")) print(out, new org.steptrace.bench.EmulatorBench(seconds).run());
         if (wanted("thermal")) print(out, new org.steptrace.bench.ThermalBench(seconds).run());
+        if (wanted("trace")) print(out, new org.steptrace.bench.TraceBench(seconds).run());
         return 0;
     }
 

@@ -679,8 +679,15 @@ public final class PrintToolhead implements Toolhead {
         move(target, speed);
         flushLookahead();
         double endS = lastMoveEndS;
-        java.util.function.BooleanSupplier allTriggered = () -> live != null
-                && endstops.stream().allMatch(h -> live.trsyncs().triggered(h.trsyncOid()));
+        int[] trsyncOids = endstops.stream().mapToInt(HomingEndstop::trsyncOid).toArray();
+        // Asked after every event while dripping: kept cheap.
+        java.util.function.BooleanSupplier allTriggered = () -> {
+            if (live == null) return false;
+            for (int oid : trsyncOids) {
+                if (!live.trsyncs().triggered(oid)) return false;
+            }
+            return true;
+        };
         dripping = true;
         flushSteps(startS - 0.001, startS);
         double t = startS;
