@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.steptrace.firmware.McuTap;
-import org.steptrace.firmware.McuTraceTap;
+import org.steptrace.firmware.board.McuTraceTap;
 import org.steptrace.firmware.board.BoardDefinition;
 import org.steptrace.firmware.board.BoardLoader;
 import org.steptrace.firmware.board.EmulatedBoard;

@@ -67,7 +67,7 @@ final class EmulateCommand implements Callable<Integer> {
         org.steptrace.trace.TraceSink sink = traceOptions.open(new org.steptrace.trace.TraceRecord.Header("steptrace", Main.Version.number(),
                 org.steptrace.trace.TraceRecord.SCHEMA_VERSION, def.name(), null, boardOptions.seed, def.mcu().clockFrequencyHz(), true,
                 "realtime", java.time.Instant.now().toString(), null), out);
-        McuTap tap = sink.enabled() ? new org.steptrace.firmware.McuTraceTap(sink, def.mcu().clockFrequencyHz()) : McuTap.NONE;
+        McuTap tap = sink.enabled() ? new org.steptrace.firmware.board.McuTraceTap(sink, def.mcu().clockFrequencyHz()) : McuTap.NONE;
         ServedBoard served = new ServedBoard(def, boardOptions.seed, link, spin, tap, (fault, atS) -> {
             sink.record(new org.steptrace.trace.TraceRecord.Fault(fault.kind().cliName(), fault.heater(), atS));
             err.printf(Locale.ROOT, "fault %s took effect at %.3f s%n", fault.kind().cliName(), atS);

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.steptrace.firmware.McuTap;
-import org.steptrace.firmware.McuTraceTap;
+import org.steptrace.firmware.board.McuTraceTap;
 import org.steptrace.firmware.board.BoardDefinition;
 import org.steptrace.firmware.board.EmulatedBoard;
 import org.steptrace.firmware.plant.Mechanism;

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.steptrace.firmware.McuTraceTap;
+import org.steptrace.firmware.board.McuTraceTap;
 import org.steptrace.firmware.board.BoardDefinition;
 import org.steptrace.firmware.board.BoardLoader;
 import org.steptrace.host.config.PrinterConfig;

@@ -1,5 +1,7 @@
-package org.steptrace.firmware;
+package org.steptrace.firmware.board;
 
+import org.steptrace.firmware.McuTap;
+import org.steptrace.firmware.plant.BoardPlant;
 import org.steptrace.trace.TraceRecord;
 import org.steptrace.trace.TraceSink;
 
@@ -7,7 +9,7 @@ import org.steptrace.trace.TraceSink;
 public final class McuTraceTap implements McuTap {
     private final TraceSink sink;
     private final double clockHz;
-    private org.steptrace.firmware.plant.BoardPlant plant;
+    private BoardPlant plant;
 
     public McuTraceTap(TraceSink sink, double clockHz) {
         this.sink = sink;
@@ -15,7 +17,7 @@ public final class McuTraceTap implements McuTap {
     }
 
     /** Adds the plant's true temperatures to the MCU's temperature reports (emulated boards). */
-    public void watchPlant(org.steptrace.firmware.plant.BoardPlant plant) {
+    public void watchPlant(BoardPlant plant) {
         this.plant = plant;
     }
 
