@@ -67,7 +67,9 @@ final class EmulateCommand implements Callable<Integer> {
         org.steptrace.trace.TraceSink sink = traceOptions.open(new org.steptrace.trace.TraceRecord.Header("steptrace", Main.Version.number(),
                 org.steptrace.trace.TraceRecord.SCHEMA_VERSION, def.name(), null, boardOptions.seed, def.mcu().clockFrequencyHz(), true,
                 "realtime", java.time.Instant.now().toString(), null), out);
-        McuTap tap = sink.enabled() ? new org.steptrace.firmware.board.McuTraceTap(sink, def.mcu().clockFrequencyHz()) : McuTap.NONE;
+        org.steptrace.firmware.board.McuTraceTap traceTap = sink.enabled()
+                ? new org.steptrace.firmware.board.McuTraceTap(sink, def.mcu().clockFrequencyHz()) : null;
+        McuTap tap = traceTap != null ? traceTap : McuTap.NONE;
         ServedBoard served = new ServedBoard(def, boardOptions.seed, link, spin, tap, (fault, atS) -> {
             sink.record(new org.steptrace.trace.TraceRecord.Fault(fault.kind().cliName(), fault.heater(), atS));
             err.printf(Locale.ROOT, "fault %s took effect at %.3f s%n", fault.kind().cliName(), atS);
@@ -89,6 +91,7 @@ final class EmulateCommand implements Callable<Integer> {
             stopped.countDown();
         }, "emulate-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        if (traceTap != null) traceTap.watchPlant(served.board().plant());
         served.start();
         out.printf(Locale.ROOT, "serving board %s (%s, %d Hz) on %s, seed %d%n", def.name(), def.mcu().chip(),
                 def.mcu().clockFrequencyHz(), link.address(), boardOptions.seed);

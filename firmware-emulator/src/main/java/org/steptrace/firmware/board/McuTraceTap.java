@@ -9,6 +9,8 @@ import org.steptrace.trace.TraceSink;
 public final class McuTraceTap implements McuTap {
     private final TraceSink sink;
     private final double clockHz;
+    /** Timers later than this get a lateness record (the run's full histogram is reported apart). */
+    static final double LATE_RECORD_S = 0.000020;
     private BoardPlant plant;
 
     public McuTraceTap(TraceSink sink, double clockHz) {
@@ -48,6 +50,8 @@ public final class McuTraceTap implements McuTap {
 
     @Override
     public void timerLate(long tick, long lateTicks) {
+        // Every timer reports; only those noticeably late are worth a line each.
+        if (lateTicks < LATE_RECORD_S * clockHz) return;
         sink.record(new TraceRecord.Lateness(tick, lateTicks / clockHz * 1e6));
     }
 }
