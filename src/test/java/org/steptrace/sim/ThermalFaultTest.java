@@ -54,10 +54,18 @@ class ThermalFaultTest {
             def = def.withFaults(List.of(Fault.parse(kindHeater[0] + "@" + FAULT_AT_S + (kindHeater.length > 1 ? ":" + kindHeater[1] : ""))));
         }
         double[] mcuShutdownS = {Double.NaN};
+        int heaterPin = (int) (long) org.steptrace.protocol.Enumeration.fromDefinition("pin", def.mcu().pins())
+                .valueOf(def.heaters().get(0).heaterPin()).orElseThrow();
+        int[] heaterLevel = {0};
         McuTap tap = new McuTap() {
             @Override
             public void shutdown(long tick, String reason) {
                 if (Double.isNaN(mcuShutdownS[0])) mcuShutdownS[0] = tick / BoardLoader.builtIn(board).mcu().clockFrequencyHz();
+            }
+
+            @Override
+            public void digitalOut(long tick, int oid, int pin, int level) {
+                if (pin == heaterPin) heaterLevel[0] = level;
             }
         };
         VirtualBench bench = new VirtualBench(def, seed, tap, (f, t) -> {});
@@ -68,7 +76,9 @@ class ThermalFaultTest {
             return null;
         } catch (McuConnection.McuSessionException e) {
             double at = e.getMessage().startsWith("MCU shutdown") ? mcuShutdownS[0] : bench.nowS();
-            return new Object[] {e.getMessage(), at, board};
+            // A host-side fault stops the MCU with an emergency stop: let it arrive.
+            bench.runFor(0.5);
+            return new Object[] {e.getMessage(), at, board, heaterLevel[0]};
         }
     }
 
@@ -81,6 +91,9 @@ class ThermalFaultTest {
         double after = (double) failure[1] - FAULT_AT_S;
         assertTrue(reason.matches(c.reasonPattern()), failure[2] + ": " + reason);
         assertTrue(after >= 0 && after <= c.boundS(), failure[2] + ": " + reason + " caught " + after + " s after the fault, bound " + c.boundS());
+        if (!c.fault().startsWith("heater-stuck-on")) {
+            assertTrue((int) failure[3] == 0, failure[2] + ": the extruder heater is left off");
+        }
     }
 
     @ParameterizedTest(name = "healthy {0} seed {1}")

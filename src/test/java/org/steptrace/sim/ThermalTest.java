@@ -93,6 +93,20 @@ class ThermalTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void temperatureWaitReturnsOnceTheReadingIsInRange() throws Exception {
+        Session s = start("arm-corexy", cfg("arm-corexy"), "extruder");
+        s.host().run(List.of("M104 S150", "TEMPERATURE_WAIT SENSOR=extruder MINIMUM=120"), "wait.gcode");
+        double last = s.samples().get(s.samples().size() - 1).temperatureC();
+        assertTrue(last >= 120 && last < 125, "returned at " + last + " C");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(org.steptrace.host.gcode.GcodeException.class,
+                () -> s.host().run(List.of("TEMPERATURE_WAIT SENSOR=chamber MINIMUM=40"), "wait.gcode"));
+        assertEquals("wait.gcode:1: TEMPERATURE_WAIT: no heater 'chamber' in this printer", e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(org.steptrace.host.gcode.GcodeException.class,
+                () -> s.host().run(List.of("M104 S400"), "hot.gcode"));
+        assertTrue(e.getMessage().startsWith("hot.gcode:1: M104: Requested temperature (400.0) out of range"), e.getMessage());
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"avr-cartesian", "arm-corexy", "arm-delta"})
     void theBedHoldsSixtyWithinTheBangBangBand(String board) throws Exception {
