@@ -13,21 +13,29 @@ import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Streams records as JSON Lines, gzip-compressed when the file name ends in ".gz". Memory stays
- * bounded (nothing is kept). Whole records reach the file at least every
- * {@value #FLUSH_INTERVAL_MS} ms of wall time, and at once for shutdowns, faults and stats,
- * so a run that dies leaves a trace readable up to its last flushed record without paying a
- * system call per record.
+ * Streams records as JSON Lines, gzip-compressed when the file name ends in ".gz", from a writer
+ * thread of its own: the run hands records over a bounded queue (so memory stays bounded and a
+ * fast run waits rather than piling up) and goes on while they are turned into JSON. Whole
+ * records reach the file at least every {@value #FLUSH_INTERVAL_MS} ms, and at once for
+ * shutdowns, faults and stats, so a run that dies leaves a trace readable up to its last
+ * flushed record.
  */
 public final class TraceWriter implements TraceSink, Closeable {
     static final long FLUSH_INTERVAL_MS = 20;
+    static final int QUEUE_RECORDS = 16_384;
+    /** Marks the end of the stream on the queue. */
+    private static final TraceRecord END = new TraceRecord.Stats(java.util.Map.of());
 
     private final ObjectWriter json = Json.mapper().writerFor(TraceRecord.class);
     private final JsonGenerator generator;
     private final OutputStream out;
     private final Path file;
+    private final java.util.concurrent.ArrayBlockingQueue<TraceRecord> queue = new java.util.concurrent.ArrayBlockingQueue<>(QUEUE_RECORDS);
+    private final Thread thread;
+    private volatile IOException failure;
     private long lastFlushNanos = System.nanoTime();
     private long records;
+    private boolean closed;
 
     private TraceWriter(OutputStream out, Path file) throws IOException {
         this.out = out;
@@ -35,6 +43,9 @@ public final class TraceWriter implements TraceSink, Closeable {
         this.generator = json.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
                 .disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
         this.generator.setRootValueSeparator(null);
+        this.thread = new Thread(this::drain, "trace-writer " + file.getFileName());
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /** Creates (or replaces) {@code file} and writes {@code header} as its first line. */
@@ -48,33 +59,62 @@ public final class TraceWriter implements TraceSink, Closeable {
     }
 
     @Override
-    public synchronized void record(TraceRecord r) {
+    public void record(TraceRecord r) {
+        if (failure != null) throw new UncheckedIOException(file + ": cannot write trace: " + failure.getMessage(), failure);
         try {
-            json.writeValue(generator, r);
-            generator.writeRaw('\n');
+            queue.put(r);
             records++;
-            long now = System.nanoTime();
-            boolean urgent = r instanceof TraceRecord.Shutdown || r instanceof TraceRecord.Fault || r instanceof TraceRecord.Stats
-                    || r instanceof TraceRecord.Header;
-            if (urgent || now - lastFlushNanos >= FLUSH_INTERVAL_MS * 1_000_000) {
-                generator.flush();
-                out.flush();
-                lastFlushNanos = now;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot write trace: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while recording", e);
         }
     }
 
+    private void drain() {
+        try {
+            while (true) {
+                TraceRecord r = queue.poll(FLUSH_INTERVAL_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (r == END) break;
+                if (r != null) {
+                    json.writeValue(generator, r);
+                    generator.writeRaw('\n');
+                }
+                long now = System.nanoTime();
+                boolean urgent = r instanceof TraceRecord.Shutdown || r instanceof TraceRecord.Fault || r instanceof TraceRecord.Stats
+                        || r instanceof TraceRecord.Header;
+                if (urgent || now - lastFlushNanos >= FLUSH_INTERVAL_MS * 1_000_000) {
+                    generator.flush();
+                    out.flush();
+                    lastFlushNanos = now;
+                }
+            }
+            generator.flush();
+        } catch (IOException e) {
+            failure = e;
+            queue.clear();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Records handed over so far. */
     public long records() {
         return records;
     }
 
     @Override
     public synchronized void close() throws IOException {
-        generator.flush();
+        if (closed) return;
+        closed = true;
+        try {
+            if (failure == null) queue.put(END);
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         generator.close();
         out.close();
+        if (failure != null) throw new IOException(file + ": cannot write trace: " + failure.getMessage(), failure);
     }
 
     /** Gzip at the fastest level: traces are repetitive, so it still shrinks them about tenfold. */
