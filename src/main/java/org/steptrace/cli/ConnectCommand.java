@@ -64,7 +64,7 @@ final class ConnectCommand implements Callable<Integer> {
         PrinterConfig cfg = Inputs.printerConfig(printer);
         cfg.warnings().forEach(w -> err.println("warning: " + w));
         List<String> fileLines = gcode != null ? Inputs.lines(gcode) : null;
-        StreamLink link = open();
+        StreamLink link = open(endpoint, baud);
         try {
             // Standard input is read only once the board is there: a wrong device fails at once.
             List<String> lines = fileLines != null ? fileLines : readStdin();
@@ -92,7 +92,8 @@ final class ConnectCommand implements Callable<Integer> {
         }
     }
 
-    private StreamLink open() {
+    /** Opens the endpoint a user named; failures are one clear line. */
+    static StreamLink open(Endpoint endpoint, int baud) {
         try {
             if (endpoint.serial != null) return SerialLink.open(endpoint.serial, baud);
             String hostPort = endpoint.tcp;

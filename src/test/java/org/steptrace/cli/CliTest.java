@@ -245,6 +245,27 @@ class CliTest {
         assertTrue(err.toString().contains("--fault host-stall needs the host in this process"), err.toString());
     }
 
+    @Test
+    void theConsoleSendsTypedCommandsAndShowsDecodedAnswers() throws Exception {
+        var def = org.steptrace.firmware.board.BoardLoader.builtIn("arm-delta");
+        var link = new org.steptrace.link.TcpServerLink("127.0.0.1", 0);
+        java.io.InputStream stdin = System.in;
+        try (var served = new org.steptrace.firmware.board.ServedBoard(def, 5, link, false, org.steptrace.firmware.McuTap.NONE, (f, t) -> {})) {
+            served.start();
+            System.setIn(new java.io.ByteArrayInputStream("help get_config\nget_config\nget_clock oid=3\nemergency_stop\nget_config\n"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            assertEquals(0, run("console", "--tcp", "127.0.0.1:" + link.port()), err.toString());
+        } finally {
+            System.setIn(stdin);
+        }
+        String text = out.toString();
+        assertTrue(text.contains("type 'help'"), text);
+        assertTrue(text.contains("\nget_config\n"), "help prints the format: " + text);
+        assertTrue(text.contains("config is_config=0 crc=0 is_shutdown=0"), text);
+        assertTrue(text.contains("error: "), "a bad parameter is reported and the console goes on: " + text);
+        assertTrue(text.contains("shutdown clock=") || text.contains("is_shutdown=1"), "the stop is seen: " + text);
+    }
+
     private static String gcode(Path dir) throws IOException {
         return writeGcode(dir, "G28\n");
     }
