@@ -54,6 +54,9 @@ final class ConnectCommand implements Callable<Integer> {
     @Option(names = "--baud", defaultValue = "250000", paramLabel = "N", description = "Serial baud rate (default: ${DEFAULT-VALUE}).")
     int baud;
 
+    @picocli.CommandLine.Mixin
+    TraceOptions traceOptions;
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "GCODE", description = "G-code file (default: read stdin).")
     Path gcode;
 
@@ -65,11 +68,25 @@ final class ConnectCommand implements Callable<Integer> {
         cfg.warnings().forEach(w -> err.println("warning: " + w));
         List<String> fileLines = gcode != null ? Inputs.lines(gcode) : null;
         StreamLink link = open(endpoint, baud);
+        org.steptrace.trace.TraceSink sink = org.steptrace.trace.TraceSink.NONE;
+        try (TraceOptions traces = traceOptions) {
+            McuConnection conn = WallClockDriver.connect(link, endpoint.serial != null ? baud : 0);
+            // The header's clock is the nominal one the board will state; known once identified, so 0 here.
+            sink = traces.open(new org.steptrace.trace.TraceRecord.Header("steptrace", Main.Version.number(),
+                    org.steptrace.trace.TraceRecord.SCHEMA_VERSION, link.address(), cfg.sha256(), null, 0, false, "realtime",
+                    java.time.Instant.now().toString(), gcode != null ? gcode.getFileName().toString() : "<stdin>"), out);
+            return drive(conn, cfg, link, fileLines, sink, out, err);
+        } finally {
+            link.close();
+        }
+    }
+
+    private int drive(McuConnection conn, PrinterConfig cfg, StreamLink link, List<String> fileLines, org.steptrace.trace.TraceSink sink,
+                      PrintWriter out, PrintWriter err) throws IOException {
         try {
             // Standard input is read only once the board is there: a wrong device fails at once.
             List<String> lines = fileLines != null ? fileLines : readStdin();
-            McuConnection conn = WallClockDriver.connect(link, endpoint.serial != null ? baud : 0);
-            LiveHost host = LiveHost.start(conn, cfg);
+            LiveHost host = LiveHost.start(conn, cfg, sink);
             var config = host.dictionary().config();
             out.printf(Locale.ROOT, "connected to %s: %s, CLOCK_FREQ %s Hz, measured %.0f Hz%n", link.address(),
                     config.getOrDefault("MCU", "?"), config.getOrDefault("CLOCK_FREQ", "?"), host.measuredClockHz());
@@ -84,11 +101,11 @@ final class ConnectCommand implements Callable<Integer> {
         } catch (GcodeException | ConfigException e) {
             throw new UserInputException(e.getMessage(), e);
         } catch (McuConnection.McuSessionException e) {
+            // The trace so far stays: the reason is its last record.
+            sink.record(new org.steptrace.trace.TraceRecord.Shutdown("host", e.getMessage(), null, conn.nowS()));
             err.println("error: " + e.getMessage());
             err.flush();
             return 1;
-        } finally {
-            link.close();
         }
     }
 

@@ -1,28 +1,39 @@
 package org.steptrace.link;
 
-import com.fazecast.jSerialComm.SerialPort;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** A host's serial connection to a board: a USB or UART device, a pty, or a symlink to one. */
 public final class SerialLink extends StreamLink {
-    private SerialLink(SerialPort port, String address) {
-        super(port.getInputStream(), port.getOutputStream(), address, port::closePort);
+    static final int EACCES = 13;
+    static final int EBUSY = 16;
+
+    private SerialLink(SerialPortApi port, String address) {
+        super(port.input(), port.output(), address, port::close);
     }
 
-    /** Opens {@code device} at {@code baud}; a missing, busy or forbidden device is an IOException that says which. */
+    /** Opens {@code device} at {@code baud} through jSerialComm. */
     public static SerialLink open(String device, int baud) throws IOException {
+        return open(device, baud, SerialPortApi.jSerialComm());
+    }
+
+    /**
+     * Opens {@code device} at {@code baud}; a missing, forbidden or busy device is an
+     * IOException that says which.
+     */
+    public static SerialLink open(String device, int baud, SerialPortApi.Factory ports) throws IOException {
         Path p = Path.of(device);
         if (!Files.exists(p)) throw new IOException(device + ": no such device");
         if (!Files.isReadable(p) || !Files.isWritable(p)) throw new IOException(device + ": permission denied");
-        // jSerialComm resolves symlinks itself only by name; give it the real device.
-        SerialPort port = SerialPort.getCommPort(p.toRealPath().toString());
-        port.setComPortParameters(baud, 8, SerialPort.ONE_STOP_BIT, SerialPort.NO_PARITY);
-        port.setFlowControl(SerialPort.FLOW_CONTROL_DISABLED);
-        if (!port.openPort()) throw new IOException(device + ": cannot open (busy, or not a serial device)");
-        // Blocking reads: the reader thread waits for bytes instead of spinning.
-        port.setComPortTimeouts(SerialPort.TIMEOUT_READ_BLOCKING, 0, 0);
+        // Opened by its real path: a symlink (a udev name, an emulator's pty link) works like the device.
+        SerialPortApi port = ports.forDevice(p.toRealPath().toString());
+        if (!port.open(baud)) {
+            int code = port.lastErrorCode();
+            String why = code == EACCES ? "permission denied" : code == EBUSY ? "busy (another program has it open)"
+                    : "cannot open (error " + code + "; not a serial device?)";
+            throw new IOException(device + ": " + why);
+        }
         return new SerialLink(port, device);
     }
 }

@@ -246,6 +246,25 @@ class CliTest {
     }
 
     @Test
+    void connectDrivesABoardServedOnARealPty(@TempDir Path dir) throws Exception {
+        boolean socat = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, "socat")));
+        org.junit.jupiter.api.Assumptions.assumeTrue(socat, "socat is needed to make a pty; .ci/run installs it");
+        var def = org.steptrace.firmware.board.BoardLoader.builtIn("avr-cartesian");
+        Path pty = dir.resolve("printer");
+        try (var served = new org.steptrace.firmware.board.ServedBoard(def, 5, new org.steptrace.link.PtyLink(pty), false,
+                org.steptrace.firmware.McuTap.NONE, (f, t) -> {})) {
+            served.start();
+            String gcode = writeGcode(dir, "G28 X\nG1 X20 F6000\n");
+            Path trace = dir.resolve("connect.jsonl");
+            int code = run("connect", "--printer", "boards/avr-cartesian.cfg", "--serial", pty.toString(), "--trace", trace.toString(), gcode);
+            assertEquals(0, code, err.toString());
+            assertTrue(out.toString().contains("toolhead (host):     X 20.0000"), out.toString());
+            assertTrue(org.steptrace.trace.TraceSummary.of(trace).countsByType().getOrDefault("message", 0L) > 50);
+        }
+    }
+
+    @Test
     void theConsoleSendsTypedCommandsAndShowsDecodedAnswers() throws Exception {
         var def = org.steptrace.firmware.board.BoardLoader.builtIn("arm-delta");
         var link = new org.steptrace.link.TcpServerLink("127.0.0.1", 0);
