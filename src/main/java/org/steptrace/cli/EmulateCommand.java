@@ -58,6 +58,10 @@ final class EmulateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (!org.steptrace.firmware.board.BoardLoader.BUILT_IN.contains(boardOptions.board)
+                && org.steptrace.firmware.board.BoardLoader.isGpioBoard(java.nio.file.Path.of(boardOptions.board))) {
+            return serveGpio(out, err);
+        }
         BoardDefinition def = boardOptions.load();
         if (def.faults().stream().anyMatch(f -> f.kind() == org.steptrace.firmware.faults.FaultKind.HOST_STALL)) {
             throw new UserInputException("--fault host-stall needs the host in this process: use 'run'");
@@ -95,6 +99,49 @@ final class EmulateCommand implements Callable<Integer> {
         served.start();
         out.printf(Locale.ROOT, "serving board %s (%s, %d Hz) on %s, seed %d%n", def.name(), def.mcu().chip(),
                 def.mcu().clockFrequencyHz(), link.address(), boardOptions.seed);
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    /** A board wired to this Raspberry Pi's GPIO (a board file with a "gpio" section), through Pi4J. */
+    private Integer serveGpio(PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
+        org.steptrace.firmware.board.GpioBoardSpec spec;
+        try {
+            spec = org.steptrace.firmware.board.BoardLoader.loadGpio(java.nio.file.Path.of(boardOptions.board));
+        } catch (org.steptrace.firmware.board.BoardFormatException e) {
+            throw new UserInputException(e.getMessage(), e);
+        }
+        if (!boardOptions.faults.isEmpty()) throw new UserInputException("--fault needs an emulated board; " + spec.name() + " is real hardware");
+        com.pi4j.context.Context pi4j = com.pi4j.Pi4J.newAutoContext();
+        String provider;
+        try {
+            provider = pi4j.provider(com.pi4j.io.IOType.DIGITAL_OUTPUT).id();
+        } catch (RuntimeException e) {
+            provider = null;
+        }
+        if (provider == null || provider.startsWith("mock")) {
+            pi4j.shutdown();
+            throw new UserInputException(spec.name() + ": no GPIO on this machine (Pi4J found no Raspberry Pi digital output provider)");
+        }
+        ByteLink link = openLink();
+        ServedBoard served;
+        try {
+            served = new ServedBoard(o -> new org.steptrace.firmware.gpio.GpioBoard(spec, pi4j, McuTap.NONE, o), link, spin);
+        } catch (RuntimeException e) {
+            link.close();
+            pi4j.shutdown();
+            throw new UserInputException(spec.name() + ": cannot use this machine's GPIO: " + e.getMessage()
+                    + " (on a Raspberry Pi, enable SPI and run with access to /dev/gpiochip* and /dev/spidev*)", e);
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            served.close();
+            pi4j.shutdown();
+            stopped.countDown();
+        }, "emulate-shutdown"));
+        served.start();
+        out.printf(Locale.ROOT, "serving GPIO board %s (%d Hz) on %s%n", spec.name(), spec.mcu().clockFrequencyHz(), link.address());
         out.flush();
         stopped.await();
         return 0;

@@ -67,6 +67,56 @@ public final class BoardLoader {
         }
     }
 
+    /** Whether the board file describes a Raspberry Pi GPIO board (it has a "gpio" section). */
+    public static boolean isGpioBoard(Path file) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile()).has("gpio");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Reads a GPIO board file: "name", "description", "mcu" as for emulated boards, and "gpio". */
+    public static GpioBoardSpec loadGpio(Path file) {
+        String source = file.toString();
+        com.fasterxml.jackson.databind.JsonNode root;
+        try {
+            root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new BoardFormatException(source + ": " + e.getMessage(), e);
+        }
+        Fields f = new Fields(source, "", root);
+        f.allowOnly("name", "description", "mcu", "gpio");
+        McuSpec mcu = mcu(f.object("mcu"));
+        Enumeration pins = Enumeration.fromDefinition("pin", mcu.pins());
+        Fields g = f.object("gpio");
+        g.allowOnly("pins", "adc");
+        java.util.Map<String, Integer> bcm = new java.util.LinkedHashMap<>();
+        Fields p = g.object("pins");
+        for (var it = g.raw("pins").fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (pins.valueOf(name).isEmpty()) throw new BoardFormatException(p.where(name) + ": no pin '" + name + "' on this MCU");
+            long n = p.integer(name);
+            if (n < 0 || n > 27) throw new BoardFormatException(p.where(name) + ": BCM GPIO numbers run 0..27, got " + n);
+            bcm.put(name, (int) n);
+        }
+        Fields adc = g.object("adc");
+        adc.allowOnly("chip", "spi_bus", "chip_select", "baud", "channels");
+        if (!adc.string("chip").equals("mcp3008")) throw new BoardFormatException(adc.where("chip") + ": only mcp3008 is supported");
+        java.util.Map<String, Integer> channels = new java.util.LinkedHashMap<>();
+        Fields ch = adc.object("channels");
+        for (var it = adc.raw("channels").fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (pins.valueOf(name).isEmpty()) throw new BoardFormatException(ch.where(name) + ": no pin '" + name + "' on this MCU");
+            long n = ch.integer(name);
+            if (n < 0 || n > 7) throw new BoardFormatException(ch.where(name) + ": MCP3008 channels run 0..7, got " + n);
+            channels.put(name, (int) n);
+        }
+        if (mcu.adcMax() != 1023) throw new BoardFormatException(source + ": mcu.adc_max must be 1023 for a 10-bit MCP3008");
+        return new GpioBoardSpec(f.string("name"), f.string("description", ""), mcu, bcm, (int) adc.integer("spi_bus", 0),
+                (int) adc.integer("chip_select", 0), (int) adc.integer("baud", 1_000_000), channels);
+    }
+
     public static BoardDefinition parse(byte[] json, String source) {
         JsonNode root;
         try {

@@ -12,7 +12,7 @@ import org.steptrace.link.ByteLink;
  * the link both ways from its moment on; every fault is reported when it takes effect.
  */
 public final class ServedBoard implements AutoCloseable {
-    private final EmulatedBoard board;
+    private final RealtimeRunner.Target target;
     private final RealtimeRunner runner;
     private final ByteLink link;
     private volatile boolean linkDropped;
@@ -23,24 +23,34 @@ public final class ServedBoard implements AutoCloseable {
     public ServedBoard(BoardDefinition definition, long seed, ByteLink link, boolean spin, McuTap tap,
                        BiConsumer<Fault, Double> faultLog) {
         this.link = link;
-        this.board = new EmulatedBoard(definition, seed, tap, bytes -> {
+        this.target = new EmulatedBoard(definition, seed, tap, bytes -> {
             if (!linkDropped) link.write(bytes);
         }, (fault, atS) -> {
             if (fault.kind() == FaultKind.LINK_DROP) linkDropped = true;
             faultLog.accept(fault, atS);
         });
-        this.runner = new RealtimeRunner(board, spin);
+        this.runner = new RealtimeRunner(target, spin);
         link.onReceive(bytes -> {
             if (!linkDropped) runner.received(bytes);
         });
+    }
+
+    /** Any board (a GPIO board, say): {@code factory} makes it around the output its bytes go to. */
+    public ServedBoard(java.util.function.Function<org.steptrace.protocol.McuTransport.Output, ? extends RealtimeRunner.Target> factory,
+                       ByteLink link, boolean spin) {
+        this.link = link;
+        this.target = factory.apply(link::write);
+        this.runner = new RealtimeRunner(target, spin);
+        link.onReceive(runner::received);
     }
 
     public void start() {
         runner.start();
     }
 
+    /** The emulated board (its plant), or null when the board is not emulated. */
     public EmulatedBoard board() {
-        return board;
+        return target instanceof EmulatedBoard b ? b : null;
     }
 
     public RealtimeRunner runner() {
