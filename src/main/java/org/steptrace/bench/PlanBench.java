@@ -25,7 +25,7 @@ public final class PlanBench {
 
     public List<BenchFigure> run() {
         List<String> gcode = VaseInfillPrint.gcode(layers);
-        PrinterConfig cfg = PrinterConfig.parse(readConfig(), "avr-cartesian.cfg");
+        PrinterConfig cfg = PrinterConfig.builtIn("avr-cartesian");
         DataDictionary dict = new EmulatedBoard(BoardLoader.builtIn("avr-cartesian"), 1, McuTap.NONE, b -> {}, (f, t) -> {}).mcu().dictionary();
         // The JIT needs several whole runs before the big methods settle; then the median of five
         // (runs still vary by 2x here as the JIT recompiles), and the best.
@@ -73,7 +73,7 @@ public final class PlanBench {
                 java.nio.file.Path cfg = dir.resolve("printer.cfg");
                 java.nio.file.Path dict = dir.resolve("board.dict");
                 java.nio.file.Files.write(g, gcode);
-                java.nio.file.Files.writeString(cfg, readConfig());
+                java.nio.file.Files.writeString(cfg, PrinterConfig.builtInText("avr-cartesian"));
                 java.nio.file.Files.write(dict, new EmulatedBoard(BoardLoader.builtIn("avr-cartesian"), 1, McuTap.NONE, b -> {}, (x, t) -> {})
                         .mcu().dictionary().json().toByteArray());
                 List<String> cmd = List.of(launcher, "-cp", System.getProperty("java.class.path"), "org.steptrace.cli.Main", "plan",
@@ -97,11 +97,4 @@ public final class PlanBench {
         }
     }
 
-    private static String readConfig() {
-        try (var in = PlanBench.class.getResourceAsStream("/boards/avr-cartesian.cfg")) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException | NullPointerException e) {
-            throw new IllegalStateException("built-in board config avr-cartesian.cfg missing from the jar", e);
-        }
-    }
 }

@@ -1,9 +1,5 @@
 package org.steptrace.bench;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.steptrace.firmware.McuTap;
@@ -25,14 +21,6 @@ public final class ThermalBench {
         this.seconds = seconds;
     }
 
-    private static PrinterConfig config() {
-        try (InputStream in = ThermalBench.class.getResourceAsStream("/boards/" + BOARD + ".cfg")) {
-            return PrinterConfig.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), BOARD + ".cfg");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** Returns simulated seconds. */
     private static double heatAndHold(PrinterConfig cfg, long seed) {
         VirtualBench bench = new VirtualBench(BoardLoader.builtIn(BOARD), seed, McuTap.NONE, (f, t) -> {});
@@ -43,7 +31,7 @@ public final class ThermalBench {
     }
 
     public List<BenchFigure> run() {
-        PrinterConfig cfg = config();
+        PrinterConfig cfg = PrinterConfig.builtIn(BOARD);
         heatAndHold(cfg, 0); // warm-up
         double simulated = 0;
         long t0 = System.nanoTime();

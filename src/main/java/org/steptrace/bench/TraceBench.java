@@ -1,9 +1,7 @@
 package org.steptrace.bench;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,14 +29,6 @@ public final class TraceBench {
 
     public TraceBench(double seconds) {
         this.seconds = seconds;
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = TraceBench.class.getResourceAsStream(name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException | NullPointerException e) {
-            throw new IllegalStateException(name + " missing from the jar", e);
-        }
     }
 
     private static final List<String> PRINT = List.of("M104 S200", "G28", "M109 S200", "M83", "G1 Z0.3 F600", "G1 X40 Y40 F6000",
@@ -76,7 +66,7 @@ public final class TraceBench {
     }
 
     public List<BenchFigure> run() {
-        PrinterConfig cfg = PrinterConfig.parse(resource("/boards/" + BOARD + ".cfg"), BOARD + ".cfg");
+        PrinterConfig cfg = PrinterConfig.builtIn(BOARD);
         BoardDefinition def = BoardLoader.builtIn(BOARD);
         try {
             Path dir = Files.createTempDirectory("steptrace-trace-bench");

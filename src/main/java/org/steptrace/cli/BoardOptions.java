@@ -1,8 +1,5 @@
 package org.steptrace.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,11 +57,10 @@ final class BoardOptions {
     PrinterConfig printerConfig(Path printer) {
         if (printer != null) return Inputs.printerConfig(printer);
         if (BoardLoader.BUILT_IN.contains(board)) {
-            try (InputStream in = BoardOptions.class.getResourceAsStream("/boards/" + board + ".cfg")) {
-                if (in == null) throw new UserInputException("built-in board " + board + " has no printer config in this build");
-                return PrinterConfig.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), board + ".cfg");
-            } catch (IOException e) {
-                throw new UserInputException(board + ".cfg: " + e.getMessage(), e);
+            try {
+                PrinterConfig c = PrinterConfig.builtIn(board);
+                if (c == null) throw new UserInputException("built-in board " + board + " has no printer config in this build");
+                return c;
             } catch (ConfigException e) {
                 throw new UserInputException(e.getMessage(), e);
             }

@@ -113,16 +113,8 @@ final class ConnectCommand implements Callable<Integer> {
     static StreamLink open(Endpoint endpoint, int baud) {
         try {
             if (endpoint.serial != null) return SerialLink.open(endpoint.serial, baud);
-            String hostPort = endpoint.tcp;
-            int colon = hostPort.lastIndexOf(':');
-            String host = colon <= 0 ? "127.0.0.1" : hostPort.substring(0, colon);
-            int port;
-            try {
-                port = Integer.parseInt(hostPort.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new UserInputException("--tcp '" + hostPort + "' is not HOST:PORT");
-            }
-            return TcpClientLink.connect(host, port);
+            HostPort hp = HostPort.parse(endpoint.tcp);
+            return TcpClientLink.connect(hp.host(), hp.port());
         } catch (IOException e) {
             throw new UserInputException(e.getMessage(), e);
         }

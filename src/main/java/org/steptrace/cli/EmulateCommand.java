@@ -155,20 +155,11 @@ final class EmulateCommand implements Callable<Integer> {
                 throw new UserInputException("--pty " + e.getMessage(), e);
             }
         }
-        String hostPort = endpoint.tcp;
-        int colon = hostPort.lastIndexOf(':');
-        String host = colon <= 0 ? "127.0.0.1" : hostPort.substring(0, colon);
-        int port;
+        HostPort hp = HostPort.parse(endpoint.tcp);
         try {
-            port = Integer.parseInt(hostPort.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new UserInputException("--tcp '" + hostPort + "' is not HOST:PORT");
-        }
-        if (port < 0 || port > 65535) throw new UserInputException("--tcp port " + port + " is outside 0..65535");
-        try {
-            return new TcpServerLink(host, port);
+            return new TcpServerLink(hp.host(), hp.port());
         } catch (RuntimeException e) {
-            throw new UserInputException("--tcp cannot listen on " + hostPort + ": " + e.getMessage(), e);
+            throw new UserInputException("--tcp cannot listen on " + endpoint.tcp + ": " + e.getMessage(), e);
         }
     }
 }

@@ -44,6 +44,21 @@ public record PrinterConfig(
         }
     }
 
+    /** A printer config shipped in the jar (each built-in board's own, under /boards), or null if there is none. */
+    public static PrinterConfig builtIn(String name) {
+        String text = builtInText(name);
+        return text == null ? null : parse(text, name + ".cfg");
+    }
+
+    /** The text of a printer config shipped in the jar, or null if there is none. */
+    public static String builtInText(String name) {
+        try (java.io.InputStream in = PrinterConfig.class.getResourceAsStream("/boards/" + name + ".cfg")) {
+            return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(name + ".cfg: " + e.getMessage());
+        }
+    }
+
     public static PrinterConfig parse(String text, String file) {
         RawConfig raw = RawConfig.parse(text, file);
         Map<String, ConfigSection> sections = new LinkedHashMap<>();
