@@ -1,6 +1,7 @@
 package org.steptrace.trace;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
@@ -38,7 +39,8 @@ public sealed interface TraceRecord {
                   double clockFreqHz, boolean emulated, String pacing, String startTime, String gcode) implements TraceRecord {}
 
     /** A planned move: a trapezoid laid on the print-time axis; positions are x, y, z, e in mm. */
-    record Move(double printTimeS, double durationS, double startVMmPerS, double cruiseVMmPerS, double endVMmPerS,
+    record Move(double printTimeS, double durationS, @JsonProperty("start_v_mm_per_s") double startVMmPerS,
+                @JsonProperty("cruise_v_mm_per_s") double cruiseVMmPerS, @JsonProperty("end_v_mm_per_s") double endVMmPerS,
                 double accelMmPerS2, double[] startMm, double[] endMm) implements TraceRecord {}
 
     /**

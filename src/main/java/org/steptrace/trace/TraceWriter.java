@@ -22,19 +22,25 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class TraceWriter implements TraceSink, Closeable {
     static final long FLUSH_INTERVAL_MS = 20;
-    static final int QUEUE_RECORDS = 16_384;
+    /** Records go over in batches (one hand-over, one wake-up each), at most this many batches queued. */
+    static final int BATCH_RECORDS = 512;
+    static final int QUEUE_BATCHES = 32;
     /** Marks the end of the stream on the queue. */
-    private static final TraceRecord END = new TraceRecord.Stats(java.util.Map.of());
+    private static final java.util.List<TraceRecord> END = java.util.List.of();
 
     private final ObjectWriter json = Json.mapper().writerFor(TraceRecord.class);
+    private final RecordJson records = new RecordJson();
     private final JsonGenerator generator;
     private final OutputStream out;
     private final Path file;
-    private final java.util.concurrent.ArrayBlockingQueue<TraceRecord> queue = new java.util.concurrent.ArrayBlockingQueue<>(QUEUE_RECORDS);
+    private final java.util.concurrent.ArrayBlockingQueue<java.util.List<TraceRecord>> queue =
+            new java.util.concurrent.ArrayBlockingQueue<>(QUEUE_BATCHES);
+    private java.util.List<TraceRecord> batch = new java.util.ArrayList<>(BATCH_RECORDS);
+    private long lastHandOverNanos = System.nanoTime();
     private final Thread thread;
     private volatile IOException failure;
     private long lastFlushNanos = System.nanoTime();
-    private long records;
+    private long recordCount;
     private boolean closed;
 
     private TraceWriter(OutputStream out, Path file) throws IOException {
@@ -59,29 +65,44 @@ public final class TraceWriter implements TraceSink, Closeable {
     }
 
     @Override
-    public void record(TraceRecord r) {
+    public synchronized void record(TraceRecord r) {
         if (failure != null) throw new UncheckedIOException(file + ": cannot write trace: " + failure.getMessage(), failure);
+        batch.add(r);
+        recordCount++;
+        long now = System.nanoTime();
+        if (batch.size() >= BATCH_RECORDS || urgent(r) || now - lastHandOverNanos >= FLUSH_INTERVAL_MS * 1_000_000) handOver(now);
+    }
+
+    private static boolean urgent(TraceRecord r) {
+        return r instanceof TraceRecord.Shutdown || r instanceof TraceRecord.Fault || r instanceof TraceRecord.Stats
+                || r instanceof TraceRecord.Header;
+    }
+
+    private void handOver(long now) {
         try {
-            queue.put(r);
-            records++;
+            queue.put(batch);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while recording", e);
         }
+        batch = new java.util.ArrayList<>(BATCH_RECORDS);
+        lastHandOverNanos = now;
     }
 
     private void drain() {
         try {
             while (true) {
-                TraceRecord r = queue.poll(FLUSH_INTERVAL_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
-                if (r == END) break;
-                if (r != null) {
-                    json.writeValue(generator, r);
-                    generator.writeRaw('\n');
+                java.util.List<TraceRecord> rs = queue.poll(FLUSH_INTERVAL_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (rs == END) break;
+                boolean urgent = false;
+                if (rs != null) {
+                    for (TraceRecord r : rs) {
+                        recordJson(r);
+                        generator.writeRaw('\n');
+                        urgent |= urgent(r);
+                    }
                 }
                 long now = System.nanoTime();
-                boolean urgent = r instanceof TraceRecord.Shutdown || r instanceof TraceRecord.Fault || r instanceof TraceRecord.Stats
-                        || r instanceof TraceRecord.Header;
                 if (urgent || now - lastFlushNanos >= FLUSH_INTERVAL_MS * 1_000_000) {
                     generator.flush();
                     out.flush();
@@ -99,7 +120,11 @@ public final class TraceWriter implements TraceSink, Closeable {
 
     /** Records handed over so far. */
     public long records() {
-        return records;
+        return recordCount;
+    }
+
+    private void recordJson(TraceRecord r) throws IOException {
+        records.write(generator, r);
     }
 
     @Override
@@ -107,7 +132,10 @@ public final class TraceWriter implements TraceSink, Closeable {
         if (closed) return;
         closed = true;
         try {
-            if (failure == null) queue.put(END);
+            if (failure == null) {
+                if (!batch.isEmpty()) handOver(System.nanoTime());
+                queue.put(END);
+            }
             thread.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
