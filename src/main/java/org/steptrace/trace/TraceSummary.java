@@ -71,10 +71,6 @@ public final class TraceSummary {
         return countsByType;
     }
 
-    public Map<String, Long> netStepsByStepper() {
-        return netStepsByStepper;
-    }
-
     public double printTimeS() {
         return printTimeS;
     }

@@ -40,7 +40,6 @@ public final class TraceWriter implements TraceSink, Closeable {
     private final Thread thread;
     private volatile IOException failure;
     private long lastFlushNanos = System.nanoTime();
-    private long recordCount;
     private boolean closed;
 
     private TraceWriter(OutputStream out, Path file) throws IOException {
@@ -68,7 +67,6 @@ public final class TraceWriter implements TraceSink, Closeable {
     public synchronized void record(TraceRecord r) {
         if (failure != null) throw new UncheckedIOException(file + ": cannot write trace: " + failure.getMessage(), failure);
         batch.add(r);
-        recordCount++;
         long now = System.nanoTime();
         if (batch.size() >= BATCH_RECORDS || urgent(r) || now - lastHandOverNanos >= FLUSH_INTERVAL_MS * 1_000_000) handOver(now);
     }
@@ -116,11 +114,6 @@ public final class TraceWriter implements TraceSink, Closeable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** Records handed over so far. */
-    public long records() {
-        return recordCount;
     }
 
     private void recordJson(TraceRecord r) throws IOException {

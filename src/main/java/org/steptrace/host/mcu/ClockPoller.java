@@ -52,11 +52,7 @@ public final class ClockPoller {
     }
 
     /** Whether the MCU has stopped answering clock polls ("Lost communication"). */
-    public boolean lost() {
+    private boolean lost() {
         return pendingPolls > MAX_PENDING_POLLS;
-    }
-
-    public ClockSync sync() {
-        return sync;
     }
 }

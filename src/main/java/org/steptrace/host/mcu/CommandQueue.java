@@ -29,7 +29,6 @@ public final class CommandQueue {
     private long order;
     private int pending;
     private double wakeAtS = Double.POSITIVE_INFINITY;
-    private long sent;
 
     public CommandQueue(McuConnection connection, ClockSync sync) {
         this.connection = connection;
@@ -67,7 +66,6 @@ public final class CommandQueue {
             queues.get(best.oid).poll();
             pending--;
             connection.send(best.outgoing.message());
-            sent++;
         }
     }
 
@@ -84,9 +82,5 @@ public final class CommandQueue {
     /** Commands not yet sent. */
     public int pending() {
         return pending;
-    }
-
-    public long sent() {
-        return sent;
     }
 }

@@ -25,11 +25,6 @@ public final class PressureAdvance {
         this.halfWindowS = smoothTimeS / 2;
     }
 
-    /** Smoothing looks this far before and after each instant. */
-    public double halfWindowS() {
-        return halfWindowS;
-    }
-
     /** The advanced, smoothed extruder position (mm of filament) at {@code tS}. */
     public double positionMm(MotionQueue q, double tS) {
         List<MotionQueue.Segment> segs = q.segments();

@@ -130,10 +130,6 @@ public final class Heater {
         return tempC;
     }
 
-    public double smoothedC() {
-        return smoothedC;
-    }
-
     /** The duty the control law asked for at the last reading. */
     public double commandedDuty() {
         return commandedDuty;

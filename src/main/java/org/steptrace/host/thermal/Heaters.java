@@ -138,12 +138,4 @@ public final class Heaters {
         return e.heater();
     }
 
-    public List<String> names() {
-        return List.copyOf(byName.keySet());
-    }
-
-    /** The host-side fault that ended the session, or null. */
-    public String fault() {
-        return fault;
-    }
 }

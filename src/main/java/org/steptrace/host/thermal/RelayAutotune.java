@@ -59,7 +59,7 @@ public final class RelayAutotune implements TemperatureControl {
             peakTempC = tempC;
             peakTimeS = timeS;
         }
-        return heating && !done() ? maxPower : 0;
+        return heating ? maxPower : 0;
     }
 
     private void record() {

@@ -44,7 +44,6 @@ public final class LiveHost implements LiveMcu {
 
     private final McuConnection connection;
     private final ClockSync sync;
-    private final ClockPoller poller;
     private final CommandQueue commands;
     private final TrsyncWatch trsyncs;
     private final PrinterConfig config;
@@ -62,7 +61,7 @@ public final class LiveHost implements LiveMcu {
         this.dictionary = connection.identify();
         this.mcuHz = dictionary.clockFrequencyHz();
         this.sync = new ClockSync(mcuHz);
-        this.poller = new ClockPoller(connection, sync);
+        ClockPoller poller = new ClockPoller(connection, sync);
         poller.setTrace(trace);
         poller.start();
         McuConfigPlan plan = McuConfigPlan.build(config, dictionary, estimatedPrintTimeS());

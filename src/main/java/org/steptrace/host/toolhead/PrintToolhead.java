@@ -435,11 +435,6 @@ public final class PrintToolhead implements Toolhead {
         flushSteps(0, Math.min(end, est + BGFLUSH_HIGH_S));
     }
 
-    /** The print time until which steps have been generated. */
-    public double stepsGeneratedToS() {
-        return lastStepGenS;
-    }
-
     // ---- G-code actions ---------------------------------------------------------------------
 
     @Override

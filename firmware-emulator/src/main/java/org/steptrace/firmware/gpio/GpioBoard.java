@@ -9,11 +9,9 @@ import org.steptrace.protocol.McuTransport;
 
 /** The MCU with its pins on a Raspberry Pi's GPIO: real switches, drivers, heaters and an MCP3008. */
 public final class GpioBoard implements RealtimeRunner.Target {
-    private final GpioBoardSpec spec;
     private final Mcu mcu;
 
     public GpioBoard(GpioBoardSpec spec, Context pi4j, McuTap tap, McuTransport.Output output) {
-        this.spec = spec;
         this.mcu = new Mcu(spec.mcu(), new GpioPins(pi4j, spec), tap, output);
     }
 
@@ -25,8 +23,4 @@ public final class GpioBoard implements RealtimeRunner.Target {
     /** The world behind the pins is real: nothing to advance. */
     @Override
     public void advanceTo(double seconds) {}
-
-    public GpioBoardSpec spec() {
-        return spec;
-    }
 }
