@@ -38,7 +38,7 @@ public final class TraceWriter implements TraceSink, Closeable {
     private java.util.List<TraceRecord> batch = new java.util.ArrayList<>(BATCH_RECORDS);
     private long lastHandOverNanos = System.nanoTime();
     private final Thread thread;
-    private volatile IOException failure;
+    private volatile Exception failure;
     private long lastFlushNanos = System.nanoTime();
     private boolean closed;
 
@@ -65,7 +65,10 @@ public final class TraceWriter implements TraceSink, Closeable {
 
     @Override
     public synchronized void record(TraceRecord r) {
-        if (failure != null) throw new UncheckedIOException(file + ": cannot write trace: " + failure.getMessage(), failure);
+        if (failure != null) {
+            throw new UncheckedIOException(file + ": cannot write trace: " + failure.getMessage(),
+                    failure instanceof IOException io ? io : new IOException(failure));
+        }
         batch.add(r);
         long now = System.nanoTime();
         if (batch.size() >= BATCH_RECORDS || urgent(r) || now - lastHandOverNanos >= FLUSH_INTERVAL_MS * 1_000_000) handOver(now);
@@ -78,7 +81,11 @@ public final class TraceWriter implements TraceSink, Closeable {
 
     private void handOver(long now) {
         try {
-            queue.put(batch);
+            // Never wait on a writer that has stopped: its failure is reported instead.
+            while (!queue.offer(batch, FLUSH_INTERVAL_MS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                if (failure != null) throw new UncheckedIOException(file + ": cannot write trace: " + failure.getMessage(),
+                        failure instanceof IOException io ? io : new IOException(failure));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while recording", e);
@@ -92,6 +99,7 @@ public final class TraceWriter implements TraceSink, Closeable {
             while (true) {
                 java.util.List<TraceRecord> rs = queue.poll(FLUSH_INTERVAL_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
                 if (rs == END) break;
+                if (rs == null) rs = takeStaleBatch();
                 boolean urgent = false;
                 if (rs != null) {
                     for (TraceRecord r : rs) {
@@ -108,12 +116,22 @@ public final class TraceWriter implements TraceSink, Closeable {
                 }
             }
             generator.flush();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // Whatever stops the writer is reported to the run, which must not wait on a dead queue.
             failure = e;
             queue.clear();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Records the run has not handed over for a flush period (it went quiet): the writer takes them itself. */
+    private synchronized java.util.List<TraceRecord> takeStaleBatch() {
+        if (batch.isEmpty() || System.nanoTime() - lastHandOverNanos < FLUSH_INTERVAL_MS * 1_000_000) return null;
+        java.util.List<TraceRecord> stale = batch;
+        batch = new java.util.ArrayList<>(BATCH_RECORDS);
+        lastHandOverNanos = System.nanoTime();
+        return stale;
     }
 
     private void recordJson(TraceRecord r) throws IOException {
@@ -125,16 +143,20 @@ public final class TraceWriter implements TraceSink, Closeable {
         if (closed) return;
         closed = true;
         try {
-            if (failure == null) {
-                if (!batch.isEmpty()) handOver(System.nanoTime());
-                queue.put(END);
+            if (failure == null && !batch.isEmpty()) handOver(System.nanoTime());
+            while (failure == null && thread.isAlive() && !queue.offer(END, FLUSH_INTERVAL_MS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                // The writer is still draining: wait for room.
             }
             thread.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            try {
+                generator.close();
+            } finally {
+                out.close();
+            }
         }
-        generator.close();
-        out.close();
         if (failure != null) throw new IOException(file + ": cannot write trace: " + failure.getMessage(), failure);
     }
 

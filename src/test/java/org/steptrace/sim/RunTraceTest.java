@@ -87,6 +87,18 @@ class RunTraceTest {
     }
 
     @Test
+    void recordsReachTheFileWithinAFlushPeriodEvenWhenTheRunGoesQuiet(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("quiet.jsonl");
+        try (TraceWriter w = TraceWriter.create(file, new TraceRecord.Header("steptrace", "test", TraceRecord.SCHEMA_VERSION, "b", null, 1L,
+                1e6, true, "virtual", null, null))) {
+            for (int i = 0; i < 3; i++) w.record(new TraceRecord.Lateness(i, 1.5));
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            while (Files.readAllLines(file).size() < 4 && System.nanoTime() < deadline) Thread.sleep(10);
+            assertEquals(4, Files.readAllLines(file).size(), "header and three records on disk before close");
+        }
+    }
+
+    @Test
     void anUnknownSchemaVersionIsRefusedByName(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("future.jsonl");
         Files.writeString(file, "{\"type\":\"header\",\"schema_version\":99,\"board\":\"x\",\"clock_freq_hz\":1,\"emulated\":true}\n");

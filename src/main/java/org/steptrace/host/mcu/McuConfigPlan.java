@@ -76,8 +76,10 @@ public record McuConfigPlan(List<String> configLines, long crc, List<String> ini
         if (cfg.fan() != null) {
             // A fan may run on unattended: no max_duration, and it starts off.
             int fan = oids.get("fan.pwm");
+            int off = cfg.fan().pin().invert() ? 1 : 0;
             lines.add(check(dict, "config_digital_out oid=%c pin=%u value=%c default_value=%c max_duration=%u",
-                    "config_digital_out oid=" + fan + " pin=" + cfg.fan().pin().name() + " value=0 default_value=0 max_duration=0"));
+                    "config_digital_out oid=" + fan + " pin=" + cfg.fan().pin().name() + " value=" + off + " default_value=" + off
+                            + " max_duration=0"));
             lines.add(check(dict, "set_digital_out_pwm_cycle oid=%c cycle_ticks=%u",
                     "set_digital_out_pwm_cycle oid=" + fan + " cycle_ticks=" + (long) (cfg.fan().cycleTimeS() * hz)));
         }
@@ -108,9 +110,11 @@ public record McuConfigPlan(List<String> configLines, long crc, List<String> ini
         int adc = oids.get(key + ".adc");
         int pwm = oids.get(key + ".pwm");
         lines.add(check(dict, "config_analog_in oid=%c pin=%u", "config_analog_in oid=" + adc + " pin=" + h.sensorPin().name()));
+        // An inverted pin ('!') is off when high: it rests, and falls back, high.
+        int off = h.heaterPin().invert() ? 1 : 0;
         lines.add(check(dict, "config_digital_out oid=%c pin=%u value=%c default_value=%c max_duration=%u",
-                "config_digital_out oid=" + pwm + " pin=" + h.heaterPin().name() + " value=0 default_value=0 max_duration="
-                        + (long) (MAX_HEAT_TIME_S * hz)));
+                "config_digital_out oid=" + pwm + " pin=" + h.heaterPin().name() + " value=" + off + " default_value=" + off
+                        + " max_duration=" + (long) (MAX_HEAT_TIME_S * hz)));
         lines.add(check(dict, "set_digital_out_pwm_cycle oid=%c cycle_ticks=%u",
                 "set_digital_out_pwm_cycle oid=" + pwm + " cycle_ticks=" + (long) (h.pwmCycleTimeS() * hz)));
 
@@ -132,7 +136,17 @@ public record McuConfigPlan(List<String> configLines, long crc, List<String> ini
         if (dict.byFormat(oldForm).isPresent()) init.add("query_analog_in " + common + tail);
         else init.add(check(dict, newForm, "query_analog_in " + common + " bytes_per_report=2" + tail));
         init.add(check(dict, "queue_digital_out oid=%c clock=%u on_ticks=%u",
-                "queue_digital_out oid=" + pwm + " clock=" + (long) ((printTimeS + PWM_START_TIME_S) * hz) + " on_ticks=0"));
+                "queue_digital_out oid=" + pwm + " clock=" + (long) ((printTimeS + PWM_START_TIME_S) * hz) + " on_ticks="
+                        + onTicks(0, (long) (h.pwmCycleTimeS() * hz), h.heaterPin().invert())));
+    }
+
+    /**
+     * The on-time of a soft-PWM cycle for {@code duty} (0..1), as the pin sees it: rounded to the
+     * nearest tick, and the complement on an inverted pin (high is off there).
+     */
+    public static long onTicks(double duty, long cycleTicks, boolean inverted) {
+        long on = (long) (duty * cycleTicks + 0.5);
+        return inverted ? cycleTicks - on : on;
     }
 
     /** The line, after checking the firmware offers that exact command. */

@@ -20,7 +20,10 @@ public final class Heater {
      */
     static final double OVERTEMP_MARGIN_C = 15.0;
     static final double OVERTEMP_TIME_S = 10.0;
-    static final double OVERTEMP_RISE_C = 3.0;
+    /** Still climbing: at least this much over the last 10 s (a neighbour's warmth climbs slower)... */
+    static final double OVERTEMP_WINDOW_RISE_C = 1.0;
+    /** ...and this much since it went over the margin with the heater off. */
+    static final double OVERTEMP_TOTAL_RISE_C = 5.0;
 
     /** Where duty updates go: {@code duty} from print time {@code atS}. */
     @FunctionalInterface
@@ -43,6 +46,8 @@ public final class Heater {
     private double commandedDuty;
     private double overTempSinceS = Double.NaN;
     private double overTempLowestC;
+    /** Readings of the last 10 s while over the margin with the heater off: (time, temperature). */
+    private final java.util.ArrayDeque<double[]> overTempWindow = new java.util.ArrayDeque<>();
     private boolean shutdown;
 
     public Heater(String name, ThermistorCircuit circuit, double maxPower, double smoothTimeS, TemperatureControl control, PwmOutput out) {
@@ -66,8 +71,9 @@ public final class Heater {
         this.targetC = targetC;
     }
 
+    /** The target as the runaway check and traces see it (an autotune moves it while off). */
     public double targetC() {
-        return targetC;
+        return control.effectiveTargetC(targetC);
     }
 
     /** Swaps the control law (an autotune runs in place of the configured one). */
@@ -94,8 +100,11 @@ public final class Heater {
                 overTempLowestC = t;
             }
             overTempLowestC = Math.min(overTempLowestC, t);
+            overTempWindow.addLast(new double[] {readS, t});
+            while (overTempWindow.size() > 1 && overTempWindow.peekFirst()[0] < readS - OVERTEMP_TIME_S) overTempWindow.removeFirst();
         } else {
             overTempSinceS = Double.NaN;
+            overTempWindow.clear();
         }
     }
 
@@ -108,9 +117,13 @@ public final class Heater {
         out.set(at, duty);
     }
 
-    /** The over-temperature check: above target + 15 °C with the heater commanded off for 10 s, and rising. */
+    /**
+     * The over-temperature check: above target + 15 °C with the heater commanded off for 10 s,
+     * still climbing (1 °C over the last 10 s) and 5 °C above where it was lowest meanwhile.
+     */
     public String overTemperatureFault() {
-        if (!Double.isNaN(overTempSinceS) && lastReadS - overTempSinceS >= OVERTEMP_TIME_S && tempC - overTempLowestC >= OVERTEMP_RISE_C) {
+        if (!Double.isNaN(overTempSinceS) && lastReadS - overTempSinceS >= OVERTEMP_TIME_S
+                && tempC - overTempWindow.peekFirst()[1] >= OVERTEMP_WINDOW_RISE_C && tempC - overTempLowestC >= OVERTEMP_TOTAL_RISE_C) {
             return String.format(java.util.Locale.ROOT, "Heater %s heating with its heater off (%.0f C above target and rising)", name,
                     tempC - targetC);
         }

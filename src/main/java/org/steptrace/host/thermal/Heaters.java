@@ -74,7 +74,7 @@ public final class Heaters {
         long cycleTicks = (long) (s.pwmCycleTimeS() * clockHz);
         Heater h = new Heater(name, circuit, s.maxPower(), s.smoothTimeS(), control, (atS, duty) -> {
             long clock = (long) (atS * clockHz);
-            long onTicks = (long) (duty * cycleTicks + 0.5);
+            long onTicks = McuConfigPlan.onTicks(duty, cycleTicks, s.heaterPin().invert());
             commands.add(new Outgoing(cmd.queueDigitalOut(pwmOid, clock, onTicks), lastPwmClock.getOrDefault(pwmOid, 0L), clock));
             lastPwmClock.put(pwmOid, clock);
         });

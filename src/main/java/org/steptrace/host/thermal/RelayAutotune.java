@@ -62,6 +62,12 @@ public final class RelayAutotune implements TemperatureControl {
         return heating ? maxPower : 0;
     }
 
+    @Override
+    public double effectiveTargetC(double targetC) {
+        // Each switch is a new target to the runaway check, which then tracks progress afresh.
+        return started && !heating ? targetC - TUNE_DELTA_C : targetC;
+    }
+
     private void record() {
         peaks.add(new Peak(peakTempC, peakTimeS));
     }

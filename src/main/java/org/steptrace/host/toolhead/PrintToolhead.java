@@ -461,8 +461,8 @@ public final class PrintToolhead implements Toolhead {
     public void setFanSpeed(double fraction) {
         var fan = config.fan();
         if (fan == null) return;
-        double value = fraction * fan.maxPower();
-        if (value < fan.offBelow()) value = 0;
+        // Below off_below the fan is off; the fraction is compared before max_power scales it.
+        double value = fraction < fan.offBelow() ? 0 : fraction * fan.maxPower();
         final double v = value;
         // Timed to the end of the moves queued before it, without stopping them.
         if (lookahead.isEmpty()) applyFan(v, lastMoveTime());
@@ -487,7 +487,7 @@ public final class PrintToolhead implements Toolhead {
     private void sendFan(double value, double atS) {
         int oid = plan.oids().get("fan.pwm");
         long clock = clock(atS);
-        long onTicks = Math.round(value * config.fan().cycleTimeS() * clockHz);
+        long onTicks = McuConfigPlan.onTicks(value, (long) (config.fan().cycleTimeS() * clockHz), config.fan().pin().invert());
         out.accept(new Outgoing(cmd.queueDigitalOut(oid, clock, onTicks), fanUpdatedClock, clock));
         fanUpdatedClock = clock;
         armed = true;
@@ -684,24 +684,27 @@ public final class PrintToolhead implements Toolhead {
             return true;
         };
         dripping = true;
-        flushSteps(startS - 0.001, startS);
         double t = startS;
-        while (t < endS) {
-            // Live: the next piece only once the last is within 0.1 s of running.
-            if (live != null) live.waitForPrintTime(t - 0.100, allTriggered);
-            if (allTriggered.getAsBoolean()) break;
-            t = Math.min(t + HOMING_DRIP_S, endS);
-            flushSteps(t - 0.001, t);
+        try {
+            flushSteps(startS - 0.001, startS);
+            while (t < endS) {
+                // Live: the next piece only once the last is within 0.1 s of running.
+                if (live != null) live.waitForPrintTime(t - 0.100, allTriggered);
+                if (allTriggered.getAsBoolean()) break;
+                t = Math.min(t + HOMING_DRIP_S, endS);
+                flushSteps(t - 0.001, t);
+            }
+            if (t < endS) {
+                // The rest of the move will never run: it leaves the plan.
+                motion.truncateAfter(t);
+                motion.positionAt(t, position);
+                lastMoveEndS = t;
+                printTimeS = t;
+            }
+            flushSteps(t + kinFlushDelayS, t + kinFlushDelayS);
+        } finally {
+            dripping = false;
         }
-        if (t < endS) {
-            // The rest of the move will never run: it leaves the plan.
-            motion.truncateAfter(t);
-            motion.positionAt(t, position);
-            lastMoveEndS = t;
-            printTimeS = t;
-        }
-        flushSteps(t + kinFlushDelayS, t + kinFlushDelayS);
-        dripping = false;
         for (HomingEndstop h : endstops) out.accept(new Outgoing(cmd.endstopHome(h.endstopOid(), 0, 0, 0, 0, 0, 0, 0), 0, 0));
         idle = true;
         armed = true;
@@ -725,6 +728,8 @@ public final class PrintToolhead implements Toolhead {
         java.util.Map<Rail, Long> halts = new java.util.HashMap<>();
         // Where each stepper stood at each trigger, by the runs sent (read before the reset forgets them).
         java.util.Map<Rail, Long> triggerSteps = new java.util.HashMap<>();
+        // Every endstop is disarmed and its steppers reset and read before any failure is reported.
+        String failure = null;
         for (HomingEndstop h : endstops) {
             live.trsyncs().disarm(h.trsyncOid());
             int reason = live.query("trsync_trigger oid=" + h.trsyncOid() + " reason=2",
@@ -745,8 +750,12 @@ public final class PrintToolhead implements Toolhead {
                         m -> m.name().equals("stepper_position") && m.getInt("oid") == r.oid).getLong("pos");
                 halts.put(r, halt);
             }
-            if (reason >= 4) throw new GcodeException("Communication timeout during homing " + h.name());
-            if (reason != 1) throw new GcodeException("No trigger on " + h.name() + " after full movement");
+            if (reason != 1) {
+                if (failure == null) {
+                    failure = reason >= 4 ? "Communication timeout during homing " + h.name() : "No trigger on " + h.name() + " after full movement";
+                }
+                continue;
+            }
             for (Rail r : h.stopped()) {
                 int i = rails.indexOf(r);
                 long trig = startMcu[i] + r.mcuSign * (triggerSteps.get(r) - startSent[i]);
@@ -759,6 +768,10 @@ public final class PrintToolhead implements Toolhead {
         for (var e : halts.entrySet()) {
             Rail r = e.getKey();
             r.mcuOffsetSteps = e.getValue() - r.mcuSign * r.commandedSteps();
+        }
+        if (failure != null) {
+            java.util.Arrays.fill(homed, false);
+            throw new GcodeException(failure);
         }
     }
     /** Records planned moves and the step runs sent. */
