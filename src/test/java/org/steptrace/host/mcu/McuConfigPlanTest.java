@@ -42,6 +42,22 @@ class McuConfigPlanTest {
     }
 
     @Test
+    void anInvertedHeaterOrFanPinRestsHigh() throws Exception {
+        String text = java.nio.file.Files.readString(Path.of("boards/avr-cartesian.cfg"))
+                .replace("heater_pin: PB4", "heater_pin: !PB4").replace("pin: PH6", "pin: !PH6");
+        PrinterConfig cfg = PrinterConfig.parse(text, "inverted.cfg");
+        DataDictionary dict = org.steptrace.firmware.board.BoardLoaderAccess.emulatorDictionary("avr-cartesian");
+        McuConfigPlan plan = McuConfigPlan.build(cfg, dict, 0);
+        String heater = plan.configLines().stream().filter(l -> l.contains("pin=PB4")).findFirst().orElseThrow();
+        String fan = plan.configLines().stream().filter(l -> l.contains("pin=PH6")).findFirst().orElseThrow();
+        org.junit.jupiter.api.Assertions.assertTrue(heater.contains(" value=1 default_value=1 "), heater);
+        org.junit.jupiter.api.Assertions.assertTrue(fan.contains(" value=1 default_value=1 "), fan);
+        int pwm = plan.oids().get("extruder.heater.pwm");
+        String off = plan.initLines().stream().filter(l -> l.startsWith("queue_digital_out oid=" + pwm + " ")).findFirst().orElseThrow();
+        org.junit.jupiter.api.Assertions.assertTrue(off.endsWith(" on_ticks=1600000"), "off is high all cycle on an inverted pin: " + off);
+    }
+
+    @Test
     void aFirmwareWithoutACommandIsNamed() {
         PrinterConfig cfg = PrinterConfig.load(Fixtures.path("streams/linux-cartesian.cfg"));
         DataDictionary bare = DataDictionary.builder().command("allocate_oids count=%c").config("CLOCK_FREQ", 16000000).build();
