@@ -71,6 +71,25 @@ class LiveRunTest {
         return (double) high / (to - from);
     }
 
+    @org.junit.jupiter.api.Test
+    void anEndstopThatNeverClosesFailsHomingByNameAndLeavesTheAxisUnhomed() throws Exception {
+        String json = java.nio.file.Files.readString(Path.of("boards", "avr-cartesian.json"))
+                .replace("\"name\": \"x_min\", \"pin\": \"PE5\", \"axis\": \"x\", \"side\": \"min\", \"trigger_mm\": 0.0",
+                        "\"name\": \"x_min\", \"pin\": \"PE5\", \"axis\": \"x\", \"side\": \"min\", \"trigger_mm\": -1000.0");
+        BoardDefinition def = BoardLoader.parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), "broken-switch.json");
+        VirtualBench bench = new VirtualBench(def, 1, McuTap.NONE, (f, t) -> {});
+        LiveHost host = LiveHost.start(bench.connection(), PrinterConfig.load(Path.of("boards", "avr-cartesian.cfg")));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(org.steptrace.host.gcode.GcodeException.class,
+                () -> host.run(List.of("G28 X"), "home.gcode"));
+        assertEquals("home.gcode:1: G28: No trigger on stepper_x after full movement", e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(org.steptrace.host.gcode.GcodeException.class,
+                () -> host.run(List.of("G1 X10"), "move.gcode"));
+        assertTrue(e.getMessage().contains("Must home axis first"), e.getMessage());
+        assertNull(bench.mcu().shutdownReason(), "the MCU is fine: only the host's homing failed");
+        LiveHost.Result r = host.finish();
+        assertEquals(r.commandedStepPositions(), r.mcuStepPositions(), "the host still knows where every stepper is");
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"avr-cartesian", "arm-corexy", "arm-delta"})
     void aPrintEndsWithTheEmulatorWhereTheHostCommandedIt(String board) {
