@@ -98,6 +98,29 @@ class RunTraceTest {
         }
     }
 
+    /** A value whose JSON cannot be made. */
+    public static final class Unwritable {
+        public int getValue() {
+            throw new IllegalStateException("cannot be written");
+        }
+    }
+
+    @Test
+    void aWriterThatFailsStopsTheRunWithItsReasonInsteadOfHangingIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("failing.jsonl");
+        TraceWriter w = TraceWriter.create(file, new TraceRecord.Header("steptrace", "test", TraceRecord.SCHEMA_VERSION, "b", null, 1L,
+                1e6, true, "virtual", null, null));
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+            w.record(new TraceRecord.Stats(Map.of("bad", new Unwritable())));
+            var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class, () -> {
+                for (int i = 0; i < 1_000_000; i++) w.record(new TraceRecord.Lateness(i, 1));
+            });
+            assertTrue(e.getMessage().contains("cannot write trace"), e.getMessage());
+            var closing = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, w::close);
+            assertTrue(closing.getMessage().contains("cannot write trace"), closing.getMessage());
+        });
+    }
+
     @Test
     void anUnknownSchemaVersionIsRefusedByName(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("future.jsonl");
