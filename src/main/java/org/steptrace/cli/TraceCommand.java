@@ -18,6 +18,23 @@ import picocli.CommandLine.Spec;
         description = "Look into a recorded trace (JSON Lines, plain or gzip; see traces/SCHEMA.md).",
         subcommands = {TraceCommand.Summarize.class, TraceCommand.Plot.class})
 final class TraceCommand {
+    /** Work on a trace file that may be missing or malformed. */
+    @FunctionalInterface
+    interface TraceJob<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs {@code job}; a missing or malformed trace is one clear line naming the file. */
+    static <T> T reading(Path file, TraceJob<T> job) throws IOException {
+        try {
+            return job.run();
+        } catch (NoSuchFileException e) {
+            throw new UserInputException(file + ": no such file");
+        } catch (TraceFormatException e) {
+            throw new UserInputException(e.getMessage(), e);
+        }
+    }
+
     @Command(name = "summarize", mixinStandardHelpOptions = true,
             description = "Records per type, print time, net steps per stepper, worst lateness, temperatures reached, shutdowns.")
     static final class Summarize implements Callable<Integer> {
@@ -30,15 +47,7 @@ final class TraceCommand {
         @Override
         public Integer call() throws IOException {
             PrintWriter out = spec.commandLine().getOut();
-            TraceSummary s;
-            try {
-                s = TraceSummary.of(file);
-            } catch (NoSuchFileException e) {
-                throw new UserInputException(file + ": no such file");
-            } catch (TraceFormatException e) {
-                throw new UserInputException(e.getMessage(), e);
-            }
-            s.print(out);
+            reading(file, () -> TraceSummary.of(file)).print(out);
             out.flush();
             return 0;
         }
@@ -58,14 +67,7 @@ final class TraceCommand {
 
         @Override
         public Integer call() throws IOException {
-            java.util.List<Path> files;
-            try {
-                files = org.steptrace.trace.TracePlots.write(file, out);
-            } catch (NoSuchFileException e) {
-                throw new UserInputException(file + ": no such file");
-            } catch (TraceFormatException e) {
-                throw new UserInputException(e.getMessage(), e);
-            }
+            java.util.List<Path> files = reading(file, () -> org.steptrace.trace.TracePlots.write(file, out));
             PrintWriter w = spec.commandLine().getOut();
             files.forEach(f -> w.println("wrote " + f));
             w.flush();
