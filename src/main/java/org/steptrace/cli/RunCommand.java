@@ -3,23 +3,18 @@ package org.steptrace.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.steptrace.firmware.McuTap;
-import org.steptrace.firmware.board.McuTraceTap;
 import org.steptrace.firmware.board.BoardDefinition;
-import org.steptrace.firmware.board.EmulatedBoard;
 import org.steptrace.firmware.plant.Mechanism;
 import org.steptrace.host.config.ConfigException;
 import org.steptrace.host.config.PrinterConfig;
 import org.steptrace.host.gcode.GcodeException;
-import org.steptrace.host.mcu.McuConnection;
 import org.steptrace.host.toolhead.LiveHost;
 import org.steptrace.machine.Vec3;
-import org.steptrace.sim.VirtualBench;
+import org.steptrace.link.VirtualWire;
+import org.steptrace.sim.VirtualRun;
 import org.steptrace.trace.TraceRecord;
 import org.steptrace.trace.TraceSink;
 import picocli.CommandLine.Command;
@@ -81,41 +76,27 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int run(BoardDefinition def, PrinterConfig cfg, List<String> lines, TraceSink sink, PrintWriter out, PrintWriter err) {
-        McuTraceTap traceTap = sink.enabled() ? new McuTraceTap(sink, def.mcu().clockFrequencyHz()) : null;
-        McuTap tap = traceTap != null ? traceTap : McuTap.NONE;
-        VirtualBench bench = new VirtualBench(def, boardOptions.seed, tap, (fault, atS) -> {
-            sink.record(new TraceRecord.Fault(fault.kind().cliName(), fault.heater(), atS));
-            // A note, not an error: stdout, so that a failing run's stderr is one line.
-            out.printf(Locale.ROOT, "fault %s took effect at %.3f s%n", fault.kind().cliName(), atS);
-            out.flush();
-        });
-        if (traceTap != null) traceTap.watchPlant(((EmulatedBoard) bench.target()).plant());
-        LiveHost.Result r;
+        VirtualRun.Outcome o;
         try {
-            LiveHost host = LiveHost.start(bench.connection(), cfg, sink);
-            host.run(lines, gcode.toString());
-            r = host.finish();
-            r.replies().forEach(err::println);
+            o = VirtualRun.run(def, cfg, boardOptions.seed, VirtualWire.Impairment.NONE, lines, gcode.toString(), sink, (fault, atS) -> {
+                // A note, not an error: stdout, so that a failing run's stderr is one line.
+                out.printf(Locale.ROOT, "fault %s took effect at %.3f s%n", fault.kind().cliName(), atS);
+                out.flush();
+            });
         } catch (GcodeException | ConfigException e) {
             throw new UserInputException(e.getMessage(), e);
-        } catch (McuConnection.McuSessionException e) {
-            sink.record(new TraceRecord.Shutdown("host", e.getMessage(), null, bench.nowS()));
-            err.printf(Locale.ROOT, "error: %s (at %.3f s)%n", e.getMessage(), bench.nowS());
+        }
+        if (!o.ok()) {
+            err.printf(Locale.ROOT, "error: %s (at %.3f s)%n", o.failure(), o.endS());
             err.flush();
             return 1;
         }
-        Map<String, Object> stats = new LinkedHashMap<>();
-        stats.put("print_time_s", r.printTimeS());
-        stats.put("moves", r.moves());
-        stats.put("steps_sent", r.stepsSent());
-        stats.put("mcu_step_positions", r.mcuStepPositions());
-        stats.put("position_mm", r.positionMm());
-        stats.put("emulated_s", bench.nowS());
-        sink.record(new TraceRecord.Stats(stats));
+        LiveHost.Result r = o.result();
+        r.replies().forEach(err::println);
         out.printf(Locale.ROOT, "ran %s on %s (seed %d): print time %.3f s, %d moves, %d steps, %.1f s emulated%n",
-                gcode, def.name(), boardOptions.seed, r.printTimeS(), r.moves(), r.stepsSent(), bench.nowS());
+                gcode, def.name(), boardOptions.seed, r.printTimeS(), r.moves(), r.stepsSent(), o.endS());
         LiveReport.print(out, r);
-        Mechanism m = ((EmulatedBoard) bench.target()).plant().mechanism();
+        Mechanism m = o.mechanism();
         Vec3 at = m.toolhead();
         out.printf(Locale.ROOT, "toolhead (emulator): X %.4f Y %.4f Z %.4f E %.4f%n", at.x(), at.y(), at.z(), extruded(m));
         out.println("shutdowns: none");

@@ -36,7 +36,13 @@ public final class VirtualBench implements McuConnection.Driver {
 
     /** A built-in or file board, emulated with its plant. */
     public VirtualBench(BoardDefinition definition, long seed, McuTap tap, BoardPlant.FaultListener faults) {
-        this(definition.mcu(), new BoardFactory(definition, seed, tap, faults));
+        this(definition, seed, tap, faults, VirtualWire.Impairment.NONE);
+    }
+
+    /** As above, over wires that damage bytes as {@code impairment} says (seeded from {@code seed}). */
+    public VirtualBench(BoardDefinition definition, long seed, McuTap tap, BoardPlant.FaultListener faults,
+                        VirtualWire.Impairment impairment) {
+        this(definition.mcu(), new BoardFactory(definition, seed, tap, faults), impairment, seed);
     }
 
     /** Makes the board, and cuts the wires when a link-drop fault takes effect. */
@@ -66,11 +72,17 @@ public final class VirtualBench implements McuConnection.Driver {
 
     /** Any MCU of {@code spec}: {@code factory} makes it around the output its bytes go to. */
     public VirtualBench(McuSpec spec, Function<McuTransport.Output, ? extends RealtimeRunner.Target> factory) {
+        this(spec, factory, VirtualWire.Impairment.NONE, 0);
+    }
+
+    private VirtualBench(McuSpec spec, Function<McuTransport.Output, ? extends RealtimeRunner.Target> factory,
+                         VirtualWire.Impairment impairment, long seed) {
         this.spec = spec;
         if (factory instanceof BoardFactory b) b.bench = this;
         long baud = spec.serialBaud();
-        this.toMcu = new VirtualWire(baud);
-        this.toHost = new VirtualWire(baud);
+        // Each direction its own stream of damage, both from the run's seed.
+        this.toMcu = new VirtualWire(baud, impairment, seed * 31 + 1);
+        this.toHost = new VirtualWire(baud, impairment, seed * 31 + 2);
         this.target = factory.apply(bytes -> toHost.write(bytes, spec.seconds(mcu().nowTick())));
         HostTransport transport = new HostTransport(bytes -> toMcu.write(bytes, nowS), baud, spec.receiveWindowBytes());
         this.connection = new McuConnection(transport, this);

@@ -38,9 +38,9 @@ public final class TraceReader implements Closeable {
         if (first == null) throw new TraceFormatException(source + ": empty trace (no header)");
         TraceRecord r = parse(first, 1, false);
         if (!(r instanceof TraceRecord.Header h)) throw new TraceFormatException(source + ":1: the first record must be the header");
-        if (h.schemaVersion() != TraceRecord.SCHEMA_VERSION) {
+        if (h.schemaVersion() < TraceRecord.OLDEST_READABLE_SCHEMA || h.schemaVersion() > TraceRecord.SCHEMA_VERSION) {
             throw new TraceFormatException(source + ": schema version " + h.schemaVersion() + " is not supported (this steptrace reads "
-                    + TraceRecord.SCHEMA_VERSION + ")");
+                    + TraceRecord.OLDEST_READABLE_SCHEMA + " to " + TraceRecord.SCHEMA_VERSION + ")");
         }
         this.header = h;
         this.pending = nextLine();

@@ -26,10 +26,13 @@ import java.util.Map;
     @JsonSubTypes.Type(value = TraceRecord.Shutdown.class, name = "shutdown"),
     @JsonSubTypes.Type(value = TraceRecord.Fault.class, name = "fault"),
     @JsonSubTypes.Type(value = TraceRecord.Stats.class, name = "stats"),
+    @JsonSubTypes.Type(value = TraceRecord.Config.class, name = "config"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface TraceRecord {
-    int SCHEMA_VERSION = 1;
+    int SCHEMA_VERSION = 2;
+    /** The oldest schema this build still reads (1 lacks the config record). */
+    int OLDEST_READABLE_SCHEMA = 1;
 
     /**
      * The first line: what made the trace and under which conditions. {@code pacing} is
@@ -86,4 +89,10 @@ public sealed interface TraceRecord {
 
     /** Totals at the end of a run, by name (counts, positions, print time). */
     record Stats(Map<String, Object> values) implements TraceRecord {}
+
+    /**
+     * The machine the host was configured for, by neutral names with units (limits, step
+     * distances, heater control and sensor settings), so a trace can be read without its config.
+     */
+    record Config(Map<String, Object> settings) implements TraceRecord {}
 }

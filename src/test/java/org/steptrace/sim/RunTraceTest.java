@@ -126,7 +126,7 @@ class RunTraceTest {
         Path file = dir.resolve("future.jsonl");
         Files.writeString(file, "{\"type\":\"header\",\"schema_version\":99,\"board\":\"x\",\"clock_freq_hz\":1,\"emulated\":true}\n");
         var e = org.junit.jupiter.api.Assertions.assertThrows(org.steptrace.trace.TraceFormatException.class, () -> TraceReader.open(file));
-        assertEquals(file + ": schema version 99 is not supported (this steptrace reads 1)", e.getMessage());
+        assertEquals(file + ": schema version 99 is not supported (this steptrace reads 1 to 2)", e.getMessage());
     }
 
     @Test

@@ -24,6 +24,7 @@ import org.steptrace.host.thermal.RelayAutotune;
 import org.steptrace.host.thermal.TemperatureControl;
 import org.steptrace.protocol.DataDictionary;
 import org.steptrace.protocol.Message;
+import org.steptrace.trace.TraceRecord;
 import org.steptrace.trace.TraceSink;
 
 /**
@@ -57,6 +58,7 @@ public final class LiveHost implements LiveMcu {
     private LiveHost(McuConnection connection, PrinterConfig config, TraceSink trace) {
         this.connection = connection;
         this.config = config;
+        trace.record(new TraceRecord.Config(org.steptrace.host.config.ConfigSummary.of(config)));
         connection.recordWire(trace);
         this.dictionary = connection.identify();
         this.mcuHz = dictionary.clockFrequencyHz();

@@ -46,6 +46,12 @@ public record BoardDefinition(
         faults = List.copyOf(faults);
     }
 
+    /** The same board with other heaters (a scenario varying the plant's constants). */
+    public BoardDefinition withHeaters(List<HeaterDef> replaced) {
+        return new BoardDefinition(name, description, mcu, kinematicsName, kinematics, initialPositionMm, steppers,
+                endstops, replaced, fans, faults);
+    }
+
     public BoardDefinition withFaults(List<Fault> more) {
         List<Fault> all = new java.util.ArrayList<>(faults);
         all.addAll(more);
