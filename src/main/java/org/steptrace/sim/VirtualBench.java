@@ -32,6 +32,9 @@ public final class VirtualBench implements McuConnection.Driver {
     private boolean linkDropped;
     /** A host-stall fault: until then the host does nothing at all (bytes for it wait on the wire). */
     private double hostStalledUntilS = Double.NEGATIVE_INFINITY;
+    private double emulatedLimitS = Double.POSITIVE_INFINITY;
+    private long events;
+    private long eventBudget = Long.MAX_VALUE;
     static final double HOST_STALL_S = 10.0;
 
     /** A built-in or file board, emulated with its plant. */
@@ -106,9 +109,26 @@ public final class VirtualBench implements McuConnection.Driver {
         return nowS;
     }
 
+    /**
+     * Ends the session (as a failure) once emulated time passes {@code limitS}: a scenario whose
+     * host can never finish must not run forever.
+     */
+    public void limitEmulatedTime(double limitS) {
+        this.emulatedLimitS = limitS;
+    }
+
+    /** Ends the session (as a failure) after {@code events} steps of the event loop. */
+    public void limitEvents(long events) {
+        this.eventBudget = events;
+    }
+
     @Override
     public void runUntil(BooleanSupplier done, double limitS) {
         while (true) {
+            if (nowS > emulatedLimitS) {
+                throw new McuConnection.McuSessionException(String.format(java.util.Locale.ROOT,
+                        "emulated time limit of %.0f s reached", emulatedLimitS));
+            }
             processNow();
             if (done.getAsBoolean() || nowS >= limitS) return;
             advance(limitS);
@@ -146,6 +166,11 @@ public final class VirtualBench implements McuConnection.Driver {
                 : Math.min(Math.min(toMcu.nextArrivalS(), toHost.nextArrivalS()), connection.nextDeadlineS());
         long wake = mcu().nextWakeTick();
         if (wake != Long.MAX_VALUE) next = Math.min(next, spec.seconds(wake));
+        // A livelock (events falling due again and again with time crawling) ends the session instead of running forever.
+        if (++events > eventBudget) {
+            throw new McuConnection.McuSessionException(String.format(java.util.Locale.ROOT,
+                    "emulation used its budget of %d events by %.6f s of emulated time", eventBudget, nowS));
+        }
         next = Math.min(Math.max(next, nowS + 1e-7), limitS);
         mcu().advanceTo(Math.max(mcu().nowTick(), spec.ticks(next)));
         target.advanceTo(next);

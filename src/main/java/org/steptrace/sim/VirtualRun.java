@@ -10,6 +10,7 @@ import org.steptrace.firmware.board.McuTraceTap;
 import org.steptrace.firmware.faults.Fault;
 import org.steptrace.firmware.plant.Mechanism;
 import org.steptrace.host.config.PrinterConfig;
+import org.steptrace.host.gcode.GcodeException;
 import org.steptrace.host.mcu.McuConnection;
 import org.steptrace.host.toolhead.LiveHost;
 import org.steptrace.link.VirtualWire;
@@ -34,6 +35,9 @@ public final class VirtualRun {
         void faultApplied(Fault fault, double atS);
     }
 
+    /** Far above what any bounded scenario needs (a long print uses a few million). */
+    static final long EVENTS_PER_LIMITED_RUN = 40_000_000;
+
     private VirtualRun() {}
 
     /**
@@ -42,12 +46,20 @@ public final class VirtualRun {
      */
     public static Outcome run(BoardDefinition def, PrinterConfig cfg, long seed, VirtualWire.Impairment impairment,
                               List<String> lines, String source, TraceSink sink, FaultNotes notes) {
+        return run(def, cfg, seed, impairment, lines, source, sink, notes, Double.POSITIVE_INFINITY);
+    }
+
+    /** As above, failing the session if emulated time passes {@code limitS}. */
+    public static Outcome run(BoardDefinition def, PrinterConfig cfg, long seed, VirtualWire.Impairment impairment,
+                              List<String> lines, String source, TraceSink sink, FaultNotes notes, double limitS) {
         McuTraceTap traceTap = sink.enabled() ? new McuTraceTap(sink, def.mcu().clockFrequencyHz()) : null;
         McuTap tap = traceTap != null ? traceTap : McuTap.NONE;
         VirtualBench bench = new VirtualBench(def, seed, tap, (fault, atS) -> {
             sink.record(new TraceRecord.Fault(fault.kind().cliName(), fault.heater(), atS));
             notes.faultApplied(fault, atS);
         }, impairment);
+        bench.limitEmulatedTime(limitS);
+        if (Double.isFinite(limitS)) bench.limitEvents(EVENTS_PER_LIMITED_RUN);
         Mechanism mechanism = ((EmulatedBoard) bench.target()).plant().mechanism();
         if (traceTap != null) traceTap.watchPlant(((EmulatedBoard) bench.target()).plant());
         LiveHost.Result r;
@@ -56,6 +68,12 @@ public final class VirtualRun {
             host.run(lines, source);
             r = host.finish();
         } catch (McuConnection.McuSessionException e) {
+            sink.record(new TraceRecord.Shutdown("host", e.getMessage(), null, bench.nowS()));
+            return new Outcome(null, e.getMessage(), bench.nowS(), mechanism);
+        } catch (GcodeException e) {
+            // A bounded (scenario) run records a command the machine could not carry out as its ending;
+            // an unbounded one (the run command) reports it to the user.
+            if (!Double.isFinite(limitS)) throw e;
             sink.record(new TraceRecord.Shutdown("host", e.getMessage(), null, bench.nowS()));
             return new Outcome(null, e.getMessage(), bench.nowS(), mechanism);
         }

@@ -53,6 +53,7 @@ public final class ConfigSummary {
             m.put(k + "position_endstop_mm", r.positionEndstopMm());
             m.put(k + "position_max_mm", r.positionMaxMm());
             m.put(k + "homing_speed_mm_per_s", r.homingSpeedMmPerS());
+            if (r.armLengthMm() > 0) m.put(k + "arm_length_mm", r.armLengthMm());
         }
     }
 

@@ -139,6 +139,10 @@ public final class LiveHost implements LiveMcu {
 
     @Override
     public void waitForPrintTime(double printTimeS, BooleanSupplier stop) {
+        if (Double.isNaN(printTimeS)) {
+            // Seen after a delta homed over a damaged line: fail the session plainly rather than wait forever.
+            throw new McuConnection.McuSessionException("the host's print time became undefined (NaN); motion state is lost");
+        }
         while (true) {
             toolhead.backgroundFlush();
             checkHealth();

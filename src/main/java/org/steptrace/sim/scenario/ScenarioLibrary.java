@@ -59,7 +59,7 @@ public final class ScenarioLibrary {
             case "lossy-link" -> new Scenario(id, kind, board.board(), s, cfg, corners(r, area), List.of(),
                     lossy(r), plant, "moves sent over a serial line that drops and corrupts bytes");
             case "late-host" -> new Scenario(id, kind, board.board(), s, cfg, longMoves(r, area), List.of(
-                    new Fault(FaultKind.HOST_STALL, 8 + 4 * r.nextDouble(), null)), none, plant,
+                    new Fault(FaultKind.HOST_STALL, 15 + 5 * r.nextDouble(), null)), none, plant,
                     "a host that stops sending for ten seconds in the middle of motion");
             default -> faultScenario(id, kind, board, s, cfg, r, plant);
         };

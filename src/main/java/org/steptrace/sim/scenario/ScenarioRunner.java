@@ -17,6 +17,8 @@ public final class ScenarioRunner {
     /** How a scenario ended: where its trace is, and the session failure if it had one (a fault scenario usually does). */
     public record Result(Scenario scenario, Path trace, String failure, double emulatedS) {}
 
+    /** No scenario needs more than this much emulated time; one that does has hung (and says so). */
+    static final double MAX_EMULATED_S = 1800;
     private final String toolVersion;
 
     public ScenarioRunner(String toolVersion) {
@@ -30,7 +32,7 @@ public final class ScenarioRunner {
                 cfg.sha256(), s.seed(), def.mcu().clockFrequencyHz(), true, "virtual", null, s.id() + ": " + s.description());
         VirtualRun.Outcome o;
         try (TraceWriter w = TraceWriter.create(traceFile, header)) {
-            o = VirtualRun.run(def, cfg, s.seed(), s.impairment(), s.gcode(), s.id(), w, (fault, atS) -> {});
+            o = VirtualRun.run(def, cfg, s.seed(), s.impairment(), s.gcode(), s.id(), w, (fault, atS) -> {}, MAX_EMULATED_S);
         }
         return new Result(s, traceFile, o.failure(), o.endS());
     }

@@ -1,0 +1,15 @@
+package org.steptrace.extract.families;
+
+import java.util.List;
+import org.steptrace.extract.Family;
+import org.steptrace.extract.families.motion.TrapezoidPhases;
+
+/** Every problem family, in a fixed order (the order entries are written and balanced in). */
+public final class Families {
+    private Families() {}
+
+    public static List<Family> all() {
+        return List.of(
+                new TrapezoidPhases());
+    }
+}

@@ -1,0 +1,45 @@
+package org.steptrace.extract.verify;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The numbers written in a text: decimal or scientific tokens not glued to a word (so "f64",
+ * "u32" or "x86" are not numbers), each with the precision its printing implies.
+ */
+public final class NumberTokens {
+    /** A number as written, its value and half a unit in its last printed place. */
+    public record Token(String text, int offset, double value, double halfUlp) {}
+
+    private static final Pattern NUMBER = Pattern.compile("(?<![\\w.])\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?(?![\\w])");
+
+    private NumberTokens() {}
+
+    public static List<Token> in(String text) {
+        List<Token> out = new ArrayList<>();
+        Matcher m = NUMBER.matcher(text);
+        while (m.find()) {
+            String t = m.group();
+            out.add(new Token(t, m.start(), Double.parseDouble(t), halfUlp(t)));
+        }
+        return out;
+    }
+
+    /** Half a unit in the last place of {@code text}: 0.5 for "12", 0.0005 for "0.012", 5e-10 for "1.2e-8". */
+    public static double halfUlp(String text) {
+        String lower = text.toLowerCase(java.util.Locale.ROOT);
+        int e = lower.indexOf('e');
+        String mantissa = e < 0 ? lower : lower.substring(0, e);
+        int exponent = e < 0 ? 0 : Integer.parseInt(lower.substring(e + 1));
+        int scale = new BigDecimal(mantissa).scale();
+        return 0.5 * Math.pow(10, exponent - scale);
+    }
+
+    /** The text with every number replaced by one placeholder (for near-duplicate detection). */
+    public static String masked(String text) {
+        return NUMBER.matcher(text).replaceAll("#");
+    }
+}
