@@ -41,6 +41,8 @@ public final class TraceWriter implements TraceSink, Closeable {
     private volatile Exception failure;
     private long lastFlushNanos = System.nanoTime();
     private boolean closed;
+    /** Guards the batch the run fills (record, close) against the writer taking a stale one. */
+    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
 
     private TraceWriter(OutputStream out, Path file) throws IOException {
         this.out = out;
@@ -64,7 +66,16 @@ public final class TraceWriter implements TraceSink, Closeable {
     }
 
     @Override
-    public synchronized void record(TraceRecord r) {
+    public void record(TraceRecord r) {
+        lock.lock();
+        try {
+            recordLocked(r);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void recordLocked(TraceRecord r) {
         if (failure != null) {
             throw new UncheckedIOException(file + ": cannot write trace: " + failure.getMessage(),
                     failure instanceof IOException io ? io : new IOException(failure));
@@ -125,13 +136,22 @@ public final class TraceWriter implements TraceSink, Closeable {
         }
     }
 
-    /** Records the run has not handed over for a flush period (it went quiet): the writer takes them itself. */
-    private synchronized java.util.List<TraceRecord> takeStaleBatch() {
-        if (batch.isEmpty() || System.nanoTime() - lastHandOverNanos < FLUSH_INTERVAL_MS * 1_000_000) return null;
-        java.util.List<TraceRecord> stale = batch;
-        batch = new java.util.ArrayList<>(BATCH_RECORDS);
-        lastHandOverNanos = System.nanoTime();
-        return stale;
+    /**
+     * Records the run has not handed over for a flush period (it went quiet): the writer takes them
+     * itself. Only if the run is not recording or closing right now: the writer must never wait for
+     * the run, which may itself be waiting for the writer.
+     */
+    private java.util.List<TraceRecord> takeStaleBatch() {
+        if (!lock.tryLock()) return null;
+        try {
+            if (batch.isEmpty() || System.nanoTime() - lastHandOverNanos < FLUSH_INTERVAL_MS * 1_000_000) return null;
+            java.util.List<TraceRecord> stale = batch;
+            batch = new java.util.ArrayList<>(BATCH_RECORDS);
+            lastHandOverNanos = System.nanoTime();
+            return stale;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void recordJson(TraceRecord r) throws IOException {
@@ -139,11 +159,17 @@ public final class TraceWriter implements TraceSink, Closeable {
     }
 
     @Override
-    public synchronized void close() throws IOException {
-        if (closed) return;
-        closed = true;
+    public void close() throws IOException {
+        lock.lock();
         try {
+            if (closed) return;
+            closed = true;
             if (failure == null && !batch.isEmpty()) handOver(System.nanoTime());
+        } finally {
+            lock.unlock();
+        }
+        // The end marker and the join happen without the lock, so a writer trying for it is never stuck.
+        try {
             while (failure == null && thread.isAlive() && !queue.offer(END, FLUSH_INTERVAL_MS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 // The writer is still draining: wait for room.
             }
