@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Hardware-in-the-loop lab for 3D-printer control: host, emulated MCU, traces, dataset.",
-        subcommands = {DecodeCommand.class, PlanCommand.class, RunCommand.class, EmulateCommand.class, ConnectCommand.class, ConsoleCommand.class, TraceCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {GenerateCommand.class, ExtractCommand.class, DecodeCommand.class, PlanCommand.class, RunCommand.class, EmulateCommand.class, ConnectCommand.class, ConsoleCommand.class, TraceCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -18,7 +18,8 @@ import org.steptrace.trace.TraceRecord;
 /**
  * A whole trace in memory, addressed by line (the header is line 1), with what families ask of
  * it most: records of one kind with their lines, the machine's settings, and its identity for
- * provenance (id from the file name, sha256 of the file's bytes).
+ * provenance (id from the file name, sha256 of its JSON Lines content: for a .gz trace, of the
+ * uncompressed bytes, since compression may differ between equal traces).
  */
 public final class TraceView {
     /** A record and the line it is on. */
@@ -145,7 +146,9 @@ public final class TraceView {
     private static String sha256(Path file) throws IOException {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
+            InputStream raw = Files.newInputStream(file);
+            if (file.getFileName().toString().endsWith(".gz")) raw = new java.util.zip.GZIPInputStream(raw);
+            try (InputStream in = new DigestInputStream(raw, md)) {
                 in.transferTo(java.io.OutputStream.nullOutputStream());
             }
             return HexFormat.of().formatHex(md.digest());

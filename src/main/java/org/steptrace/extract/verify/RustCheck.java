@@ -79,7 +79,7 @@ public final class RustCheck {
             if (shape != null) byIndex.put(i, new Result(version, false, false, shape));
             else pending.put(i, s);
         }
-        Path dir = Files.createTempDirectory(workDir, "rust");
+        Path dir = Files.createTempDirectory(workDir.toAbsolutePath(), "rust");
         try {
             while (!pending.isEmpty()) {
                 Batch batch = new Batch(pending);

@@ -26,7 +26,7 @@ public final class StructureCheck {
             problems.add("the reasoning is not closed by </think>");
             return problems;
         }
-        if (assistant.substring("<think>\n".length(), close).isBlank()) problems.add("the reasoning is empty");
+        if (close < "<think>\n".length() || assistant.substring("<think>\n".length(), close).isBlank()) problems.add("the reasoning is empty");
         String solution = assistant.substring(close);
         int from = 0;
         int[] starts = new int[Sections.TITLES.size() + 1];

@@ -43,6 +43,7 @@ public final class TrapezoidPhases implements Family {
             double dAcc = (m.cruiseVMmPerS() * m.cruiseVMmPerS() - m.startVMmPerS() * m.startVMmPerS()) / (2 * m.accelMmPerS2());
             double dDec = (m.cruiseVMmPerS() * m.cruiseVMmPerS() - m.endVMmPerS() * m.endVMmPerS()) / (2 * m.accelMmPerS2());
             if (Moves.lengthMm(m) - dAcc - dDec < 0.05) continue; // no cruise: another family's question
+            if (m.cruiseVMmPerS() - Math.max(m.startVMmPerS(), m.endVMmPerS()) < 5) continue; // hardly a ramp: nothing to ask
             Map<String, Double> obs = new HashMap<>();
             obs.put("length", Moves.lengthMm(m));
             obs.put("v0", m.startVMmPerS());
