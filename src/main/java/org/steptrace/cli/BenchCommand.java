@@ -20,8 +20,12 @@ final class BenchCommand implements Callable<Integer> {
     double seconds;
 
     @Option(names = "--only", paramLabel = "GROUP", split = ",",
-            description = "Run only these groups: protocol, emulator, plan, thermal, trace (default: all).")
+            description = "Run only these groups: protocol, emulator, plan, thermal, trace, generate (default: all).")
     java.util.List<String> only;
+
+    @Option(names = "--generate-entries", defaultValue = "300", paramLabel = "N",
+            description = "Entries the generate figure makes end to end (default: ${DEFAULT-VALUE}).")
+    int generateEntries;
 
     private boolean wanted(String group) {
         return only == null || only.contains(group);
@@ -33,7 +37,7 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (only != null) {
             for (String g : only) {
-                if (!java.util.List.of("protocol", "emulator", "plan", "thermal", "trace").contains(g)) throw new UserInputException("--only: unknown group '" + g + "'");
+                if (!java.util.List.of("protocol", "emulator", "plan", "thermal", "trace", "generate").contains(g)) throw new UserInputException("--only: unknown group '" + g + "'");
             }
         }
         if (wanted("plan")) print(out, new org.steptrace.bench.PlanBench(seconds < 1 ? 2 : 60).run());
@@ -41,6 +45,7 @@ final class BenchCommand implements Callable<Integer> {
         if (wanted("emulator")) print(out, new org.steptrace.bench.EmulatorBench(seconds).run());
         if (wanted("thermal")) print(out, new org.steptrace.bench.ThermalBench(seconds).run());
         if (wanted("trace")) print(out, new org.steptrace.bench.TraceBench(seconds).run());
+        if (wanted("generate")) print(out, new org.steptrace.bench.GenerateBench(generateEntries).run());
         return 0;
     }
 

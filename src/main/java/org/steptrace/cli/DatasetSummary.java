@@ -56,7 +56,7 @@ final class DatasetSummary {
             this.target = target;
         }
 
-        void show(int scenarios, long entries, List<String> lastFailures) {
+        void show(int scenarios, long entries) {
             int width = 30;
             int filled = (int) Math.min(width, Math.round(width * (double) entries / Math.max(1, target)));
             String bar = "[" + "#".repeat(filled) + ".".repeat(width - filled) + "]";

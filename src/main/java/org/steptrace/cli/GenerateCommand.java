@@ -4,13 +4,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import org.steptrace.extract.Family;
 import org.steptrace.extract.dataset.DatasetWriter;
 import org.steptrace.extract.dataset.Extractor;
@@ -18,7 +15,7 @@ import org.steptrace.extract.families.Families;
 import org.steptrace.extract.verify.RustCheck;
 import org.steptrace.host.config.ConfigException;
 import org.steptrace.sim.scenario.BoardSource;
-import org.steptrace.sim.scenario.Scenario;
+import org.steptrace.sim.scenario.ScenarioHarvest;
 import org.steptrace.sim.scenario.ScenarioLibrary;
 import org.steptrace.sim.scenario.ScenarioRunner;
 import picocli.CommandLine.Command;
@@ -87,34 +84,14 @@ final class GenerateCommand implements Callable<Integer> {
         try {
             Extractor extractor = new Extractor(families, seed, perTrace, Main.Version.number(), rust, Files.createDirectories(out.resolve(".work")), pool);
             DatasetSummary.Progress progress = new DatasetSummary.Progress(err, entries);
-            int chunk = ScenarioLibrary.KINDS.size();
-            int run = 0;
-            int barren = 0;
-            long failedScenarios = 0;
-            while (extractor.entries().size() < entries && run < maxScenarios && barren < 3) {
-                List<Future<ScenarioRunner.Result>> futures = new ArrayList<>();
-                for (int i = run; i < Math.min(run + chunk, maxScenarios); i++) {
-                    Scenario s = library.scenario(i);
-                    futures.add(pool.submit(() -> runner.run(s, traces.resolve(s.id() + ".jsonl.gz"))));
-                }
-                List<Path> files = new ArrayList<>();
-                for (Future<ScenarioRunner.Result> f : futures) {
-                    ScenarioRunner.Result r = get(f);
-                    files.add(r.trace());
-                    if (r.failure() != null) failedScenarios++;
-                }
-                run += futures.size();
-                int before = extractor.entries().size();
-                extractor.add(files);
-                barren = extractor.entries().size() == before ? barren + 1 : 0;
-                progress.show(run, extractor.entries().size(), List.of());
-            }
+            ScenarioHarvest.Result h = new ScenarioHarvest(library, runner, pool).harvest(extractor, traces, entries, maxScenarios,
+                    (run, found) -> progress.show(run, found));
             progress.done();
             DatasetWriter.Written w = DatasetWriter.write(out.resolve("dataset"), DatasetWriter.select(extractor.entries(), families, entries),
                     extractor.tally(), seed, Main.Version.number(), rust.version(), families);
             DatasetWriter.deleteWork(out.resolve(".work"));
-            stdout.printf(Locale.ROOT, "scenarios: %d run (%d ended in a shutdown or failure, as fault scenarios do); traces in %s%n", run,
-                    failedScenarios, traces);
+            stdout.printf(Locale.ROOT, "scenarios: %d run (%d ended in a shutdown or failure, as fault scenarios do); traces in %s%n",
+                    h.scenariosRun(), h.scenariosFailed(), traces);
             DatasetSummary.print(stdout, w, extractor.tally(), (System.nanoTime() - t0) / 1e9);
             if (w.entries().size() < entries) {
                 err.printf(Locale.ROOT, "warning: only %d of %d entries: the scenarios stopped yielding new ones (raise --max-scenarios or --per-trace)%n",
@@ -123,16 +100,6 @@ final class GenerateCommand implements Callable<Integer> {
             return 0;
         } finally {
             pool.shutdownNow();
-        }
-    }
-
-    private static <T> T get(Future<T> f) throws IOException, InterruptedException {
-        try {
-            return f.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) throw io;
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IllegalStateException(e.getCause());
         }
     }
 }
