@@ -15,6 +15,7 @@ import org.steptrace.extract.families.Families;
 import org.steptrace.extract.verify.RustCheck;
 import org.steptrace.host.config.ConfigException;
 import org.steptrace.sim.scenario.BoardSource;
+import org.steptrace.sim.scenario.RealtimeScenarioRunner;
 import org.steptrace.sim.scenario.ScenarioHarvest;
 import org.steptrace.sim.scenario.ScenarioLibrary;
 import org.steptrace.sim.scenario.ScenarioRunner;
@@ -58,6 +59,11 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Stop after this many scenarios even if fewer entries were found (default: ${DEFAULT-VALUE}).")
     int maxScenarios;
 
+    @Option(names = "--realtime-scenarios", defaultValue = "0", paramLabel = "N",
+            description = "Also run N motion scenarios on the wall clock (board served over loopback TCP, timer lateness recorded); "
+                    + "they take real time and are outside the same-seed-same-bytes promise (default: ${DEFAULT-VALUE}).")
+    int realtimeScenarios;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -86,6 +92,17 @@ final class GenerateCommand implements Callable<Integer> {
             DatasetSummary.Progress progress = new DatasetSummary.Progress(err, entries);
             ScenarioHarvest.Result h = new ScenarioHarvest(library, runner, pool).harvest(extractor, traces, entries, maxScenarios,
                     (run, found) -> progress.show(run, found));
+            if (realtimeScenarios > 0) {
+                RealtimeScenarioRunner rt = new RealtimeScenarioRunner(Main.Version.number());
+                List<Path> rtTraces = new java.util.ArrayList<>();
+                for (int i = 0; i < realtimeScenarios; i++) {
+                    org.steptrace.sim.scenario.Scenario s = library.realtime(i);
+                    err.printf(Locale.ROOT, "real-time scenario %d/%d: %s%n", i + 1, realtimeScenarios, s.id());
+                    err.flush();
+                    rtTraces.add(rt.run(s, traces.resolve(s.id() + ".jsonl.gz")).trace());
+                }
+                extractor.add(rtTraces);
+            }
             progress.done();
             DatasetWriter.Written w = DatasetWriter.write(out.resolve("dataset"), DatasetWriter.select(extractor.entries(), families, entries),
                     extractor.tally(), seed, Main.Version.number(), rust.version(), families);

@@ -65,6 +65,30 @@ public final class ScenarioLibrary {
         };
     }
 
+    /** The kinds run on the wall clock when asked: short, motion-only (a heat-up would take minutes of real time). */
+    public static final List<String> REALTIME_KINDS = List.of("corners", "short-moves", "homing");
+
+    /**
+     * Real-time scenario number {@code i}: a motion-only kind on a board, ids prefixed "rt-";
+     * parameters from the seed as for the virtual ones.
+     */
+    public Scenario realtime(int i) {
+        String kind = REALTIME_KINDS.get(i % REALTIME_KINDS.size());
+        BoardSource board = boards.get((i / REALTIME_KINDS.size()) % boards.size());
+        long s = mix(seed ^ 0x5EA1L, i);
+        SplittableRandom r = new SplittableRandom(s);
+        Area area = Area.of(PrinterConfig.parse(board.configText(), board.name() + ".cfg"));
+        String cfg = varyLimits(board.configText(), r);
+        String id = String.format(Locale.ROOT, "rt-%04d-%s-%s", i, kind, board.name());
+        List<String> g = switch (kind) {
+            case "corners" -> corners(r, area);
+            case "short-moves" -> shortMoves(r, area);
+            default -> homing(r, area);
+        };
+        return new Scenario(id, kind, board.board(), s, cfg, g, List.of(), VirtualWire.Impairment.NONE, 1.0,
+                "a real-time run of " + kind.replace('-', ' ') + " with the board served over TCP on the wall clock");
+    }
+
     public List<Scenario> first(int count) {
         List<Scenario> all = new ArrayList<>();
         for (int i = 0; i < count; i++) all.add(scenario(i));

@@ -47,4 +47,20 @@ class ScenarioLibraryTest {
         runner.run(s, dir.resolve("b.jsonl"));
         assertArrayEquals(Files.readAllBytes(dir.resolve("a.jsonl")), Files.readAllBytes(dir.resolve("b.jsonl")));
     }
+
+    @Test
+    void aRealtimeScenarioRecordsBothSidesOnTheWallClock() throws Exception {
+        Scenario s = new ScenarioLibrary(BoardSource.builtIn(), 5).realtime(2);
+        assertEquals("homing", s.kind());
+        ScenarioRunner.Result r = new RealtimeScenarioRunner("test").run(s, dir.resolve("rt.jsonl"));
+        Map<String, Integer> counts = new HashMap<>();
+        try (TraceReader in = TraceReader.open(r.trace())) {
+            assertEquals("realtime", in.header().pacing());
+            in.forEach(rec -> counts.merge(rec.getClass().getSimpleName(), 1, Integer::sum));
+        }
+        // Whether or not a loaded machine makes the board shut down, both sides were recorded.
+        int boardSide = counts.getOrDefault("Lateness", 0) + counts.getOrDefault("McuStepBatch", 0) + counts.getOrDefault("StepperStop", 0);
+        assertTrue(boardSide > 0, counts.toString());
+        assertTrue(counts.getOrDefault("WireMessage", 0) > 0 && counts.getOrDefault("Config", 0) == 1, counts.toString());
+    }
 }
