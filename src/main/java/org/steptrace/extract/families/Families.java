@@ -2,6 +2,7 @@ package org.steptrace.extract.families;
 
 import java.util.List;
 import org.steptrace.extract.Family;
+import org.steptrace.extract.families.motion.JunctionCornerSpeed;
 import org.steptrace.extract.families.motion.TrapezoidPhases;
 import org.steptrace.extract.families.motion.TrianglePeakSpeed;
 
@@ -12,6 +13,7 @@ public final class Families {
     public static List<Family> all() {
         return List.of(
                 new TrapezoidPhases(),
-                new TrianglePeakSpeed());
+                new TrianglePeakSpeed(),
+                new JunctionCornerSpeed());
     }
 }
