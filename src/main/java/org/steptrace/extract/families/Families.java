@@ -3,6 +3,7 @@ package org.steptrace.extract.families;
 import java.util.List;
 import org.steptrace.extract.Family;
 import org.steptrace.extract.families.motion.JunctionCornerSpeed;
+import org.steptrace.extract.families.motion.StepClockOfStep;
 import org.steptrace.extract.families.motion.TrapezoidPhases;
 import org.steptrace.extract.families.motion.TrianglePeakSpeed;
 
@@ -14,6 +15,7 @@ public final class Families {
         return List.of(
                 new TrapezoidPhases(),
                 new TrianglePeakSpeed(),
-                new JunctionCornerSpeed());
+                new JunctionCornerSpeed(),
+                new StepClockOfStep());
     }
 }
