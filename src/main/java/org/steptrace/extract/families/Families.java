@@ -4,6 +4,7 @@ import java.util.List;
 import org.steptrace.extract.Family;
 import org.steptrace.extract.families.motion.JunctionCornerSpeed;
 import org.steptrace.extract.families.motion.StepClockOfStep;
+import org.steptrace.extract.families.motion.StepIntervalVelocity;
 import org.steptrace.extract.families.motion.TrapezoidPhases;
 import org.steptrace.extract.families.motion.TrianglePeakSpeed;
 
@@ -16,6 +17,7 @@ public final class Families {
                 new TrapezoidPhases(),
                 new TrianglePeakSpeed(),
                 new JunctionCornerSpeed(),
-                new StepClockOfStep());
+                new StepClockOfStep(),
+                new StepIntervalVelocity());
     }
 }
