@@ -47,6 +47,7 @@ public final class StepIntervalVelocity implements Family {
             long lastGap = s.interval() + (long) (s.count() - 1) * s.add();
             if (lastGap <= 0) continue;
             if (Math.abs(s.add()) * 200L < s.interval()) continue; // nearly constant speed: nothing to say about acceleration
+            if (Math.abs(s.add()) * 20L > s.interval()) continue; // gaps changing so fast that first-order estimates part ways
             Map<String, Double> obs = new HashMap<>();
             obs.put("step", step);
             obs.put("freq", f);
@@ -105,7 +106,7 @@ public final class StepIntervalVelocity implements Family {
 
         String situation = b.pick(
                 "On a " + kin + " printer the " + who + " moves " + S + " mm per step, and its MCU counts time at " + FQ + " Hz.",
-                "A " + fi.label("board") + " board drives the " + who + " (" + S + " mm of travel per microstep) from a " + FQ + " Hz timer.",
+                "The " + fi.label("board") + " board drives the " + who + " (" + S + " mm of travel per microstep) from a " + FQ + " Hz timer.",
                 "Take the " + who + " of a " + kin + " machine: each step is " + S + " mm, and step times are counted in ticks of a " + FQ + " Hz clock.");
         String run = b.pick(
                 " The host queued a run of " + N + " steps starting with an interval of " + I + " ticks that changes by " + A + " ticks per step.",
@@ -132,13 +133,16 @@ public final class StepIntervalVelocity implements Family {
                 + " ticks, so v = " + V2 + " mm/s.");
         b.think(b.pick("To get an acceleration I divide the speed change by the time between the gaps. Is that " + I + " ticks? Not quite: ",
                 "Now the acceleration. Wait, which time goes under the speed change? ")
-                + "each speed belongs to the middle of its gap, so the spacing is half of each gap: (" + I + " + " + G2 + ")/(2f) = " + DT
+                + "Each speed belongs to the middle of its gap, so the spacing is half of each gap: (" + I + " + " + G2 + ")/(2f) = " + DT
                 + " s. Then a = (" + V2 + " - " + V1 + ")/" + DT + " = " + AF + " mm/s^2.");
         b.think("Over the whole run the last gap is I + (N - 1)A = " + GN + " ticks, speed " + VN + " mm/s. The run spans sum of gaps = N I + A N(N - 1)/2 = " + SG
                 + " ticks; from the middle of the first gap to the middle of the last one is that minus half of each end gap, " + TM + " s. The mean acceleration is ("
                 + VN + " - " + V1 + ")/" + TM + " = " + AR + " mm/s^2.");
         b.think("As a continuous estimate, v = s f / I and I changes by A per step, each step lasting I/f, so dI/dt = A f / I and dv/dt = -(s f / I^2)(A f / I) = -s f^2 A / I^3 = "
-                + AE + " mm/s^2. It agrees with the pair estimate to first order in A/I, which is small here, so the three numbers tell one consistent story.");
+                + AE + " mm/s^2. "
+                + (Math.abs(aEst - aFd) <= 0.1 * Math.abs(aRun) && Math.abs(aRun - aFd) <= 0.1 * Math.abs(aRun)
+                        ? "It agrees with the pair and run estimates to within a few percent, as it should when A is a small fraction of I."
+                        : "The three estimates differ by more than a few percent: v = s f / I is not linear in I, and the host fits the gaps within a timing window rather than exactly, so the run average is the most faithful to the planned motion."));
 
         b.controlProblem("A stepper with step distance s = " + S + " mm, clock f = " + FQ + " Hz, runs (interval " + I + ", count " + N + ", add " + A
                 + "). Find the speeds at the first and last gap and the acceleration the run implies.");
