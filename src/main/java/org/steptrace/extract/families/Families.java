@@ -5,6 +5,7 @@ import org.steptrace.extract.Family;
 import org.steptrace.extract.families.motion.JunctionCornerSpeed;
 import org.steptrace.extract.families.motion.StepClockOfStep;
 import org.steptrace.extract.families.motion.StepIntervalVelocity;
+import org.steptrace.extract.families.motion.StepsForMove;
 import org.steptrace.extract.families.motion.TrapezoidPhases;
 import org.steptrace.extract.families.motion.TrianglePeakSpeed;
 
@@ -18,6 +19,7 @@ public final class Families {
                 new TrianglePeakSpeed(),
                 new JunctionCornerSpeed(),
                 new StepClockOfStep(),
-                new StepIntervalVelocity());
+                new StepIntervalVelocity(),
+                new StepsForMove());
     }
 }
