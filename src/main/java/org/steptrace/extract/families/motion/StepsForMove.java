@@ -147,8 +147,9 @@ public final class StepsForMove implements Family {
                 + " microsteps make one revolution, and a revolution moves the axis " + ROT + " mm. So the resolution is " + PR + "/" + ROT + " = " + SPM
                 + " steps/mm, i.e. one step is " + SD + " mm.");
         b.think("The move covers |" + X1 + " - " + X0 + "| = " + D + " mm, which is " + D + " x " + SPM + " = " + ID + " steps. "
-                + b.pick("So the answer is " + ID + " steps? No, a motor cannot make a fraction of a step. ",
-                        "Wait, that is not a whole number, and the motor only makes whole steps. ")
+                + (Math.abs(residue) < 5e-4 ? "That comes out whole here, but I should not rely on it: the count has to come from rounded absolute positions, not from the length. "
+                        : b.pick("So the answer is " + ID + " steps? No, a motor cannot make a fraction of a step. ",
+                        "Wait, that is not a whole number, and the motor only makes whole steps. "))
                 + "The stepper always rests on a step boundary, and a step happens when the commanded position crosses the midpoint between two boundaries. "
                 + "So the position in steps is the rounded value: start " + X0 + " x " + SPM + " rounds to " + P0 + ", end rounds to " + P1 + ".");
         b.think("Steps made: |" + P1 + " - " + P0 + "| = " + NS + ", in the " + (plus ? "positive" : "negative") + " direction. Rounding residue: " + ID + " - " + NS + " = " + RS
