@@ -2,6 +2,7 @@ package org.steptrace.extract.families;
 
 import java.util.List;
 import org.steptrace.extract.Family;
+import org.steptrace.extract.families.motion.CoreXYMotorMotion;
 import org.steptrace.extract.families.motion.JunctionCornerSpeed;
 import org.steptrace.extract.families.motion.StepClockOfStep;
 import org.steptrace.extract.families.motion.StepIntervalVelocity;
@@ -20,6 +21,7 @@ public final class Families {
                 new JunctionCornerSpeed(),
                 new StepClockOfStep(),
                 new StepIntervalVelocity(),
-                new StepsForMove());
+                new StepsForMove(),
+                new CoreXYMotorMotion());
     }
 }
