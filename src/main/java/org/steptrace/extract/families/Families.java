@@ -3,6 +3,7 @@ package org.steptrace.extract.families;
 import java.util.List;
 import org.steptrace.extract.Family;
 import org.steptrace.extract.families.motion.CoreXYMotorMotion;
+import org.steptrace.extract.families.motion.DeltaCarriageHeights;
 import org.steptrace.extract.families.motion.JunctionCornerSpeed;
 import org.steptrace.extract.families.motion.StepClockOfStep;
 import org.steptrace.extract.families.motion.StepIntervalVelocity;
@@ -22,6 +23,7 @@ public final class Families {
                 new StepClockOfStep(),
                 new StepIntervalVelocity(),
                 new StepsForMove(),
-                new CoreXYMotorMotion());
+                new CoreXYMotorMotion(),
+                new DeltaCarriageHeights());
     }
 }

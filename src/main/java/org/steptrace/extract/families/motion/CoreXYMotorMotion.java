@@ -130,7 +130,7 @@ public final class CoreXYMotorMotion implements Family {
         b.think("First, let me understand what's happening physically. In a CoreXY frame both motors pull one continuous belt path; the toolhead position is a combination of both belts, "
                 + "so the motor coordinates are a = x + y and b = x - y, and inversely x = (a + b)/2, y = (a - b)/2.");
         b.think("Start: a = " + X0 + " + " + Y0 + " = " + A0 + ", b = " + X0 + " - " + Y0 + " = " + B0 + ". End: a = " + A1 + ", b = " + B1
-                + ". Displacements: da = dx + dy = " + DX + " + " + DY + " = " + DA + " mm, db = dx - dy = " + DB + " mm.");
+                + ". Displacements: da = dx + dy = " + DX + " + (" + DY + ") = " + DA + " mm, db = dx - dy = " + DB + " mm.");
         String why = switch (shape) {
             case "pure-x" -> b.pick("My first thought was that an X move needs only one motor, as on a cartesian printer. Wait, that is wrong here: ",
                     "One might expect a pure X move to leave motor B alone. But ")
