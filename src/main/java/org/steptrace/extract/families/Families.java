@@ -4,6 +4,7 @@ import java.util.List;
 import org.steptrace.extract.Family;
 import org.steptrace.extract.families.motion.TrapezoidPhases;
 import org.steptrace.extract.families.thermal.FopdtHeatingFit;
+import org.steptrace.extract.families.thermal.RelayAutotuneGains;
 
 /** Every problem family, in a fixed order (the order entries are written and balanced in). */
 public final class Families {
@@ -12,6 +13,7 @@ public final class Families {
     public static List<Family> all() {
         return List.of(
                 new TrapezoidPhases(),
-                new FopdtHeatingFit());
+                new FopdtHeatingFit(),
+                new RelayAutotuneGains());
     }
 }
