@@ -4,6 +4,7 @@ import java.util.List;
 import org.steptrace.extract.Family;
 import org.steptrace.extract.families.motion.TrapezoidPhases;
 import org.steptrace.extract.families.thermal.FopdtHeatingFit;
+import org.steptrace.extract.families.thermal.HeatupOvershoot;
 import org.steptrace.extract.families.thermal.RelayAutotuneGains;
 
 /** Every problem family, in a fixed order (the order entries are written and balanced in). */
@@ -14,6 +15,7 @@ public final class Families {
         return List.of(
                 new TrapezoidPhases(),
                 new FopdtHeatingFit(),
-                new RelayAutotuneGains());
+                new RelayAutotuneGains(),
+                new HeatupOvershoot());
     }
 }
