@@ -3,6 +3,7 @@ package org.steptrace.extract.families;
 import java.util.List;
 import org.steptrace.extract.Family;
 import org.steptrace.extract.families.motion.TrapezoidPhases;
+import org.steptrace.extract.families.thermal.CoolingTimeConstant;
 import org.steptrace.extract.families.thermal.FopdtHeatingFit;
 import org.steptrace.extract.families.thermal.HeatupOvershoot;
 import org.steptrace.extract.families.thermal.RelayAutotuneGains;
@@ -16,6 +17,7 @@ public final class Families {
                 new TrapezoidPhases(),
                 new FopdtHeatingFit(),
                 new RelayAutotuneGains(),
-                new HeatupOvershoot());
+                new HeatupOvershoot(),
+                new CoolingTimeConstant());
     }
 }
