@@ -7,6 +7,7 @@ import org.steptrace.extract.families.thermal.CoolingTimeConstant;
 import org.steptrace.extract.families.thermal.FopdtHeatingFit;
 import org.steptrace.extract.families.thermal.HeatupOvershoot;
 import org.steptrace.extract.families.thermal.RelayAutotuneGains;
+import org.steptrace.extract.families.thermal.SteadyStateDuty;
 
 /** Every problem family, in a fixed order (the order entries are written and balanced in). */
 public final class Families {
@@ -18,6 +19,7 @@ public final class Families {
                 new FopdtHeatingFit(),
                 new RelayAutotuneGains(),
                 new HeatupOvershoot(),
-                new CoolingTimeConstant());
+                new CoolingTimeConstant(),
+                new SteadyStateDuty());
     }
 }

@@ -118,14 +118,14 @@ public final class CoolingTimeConstant implements Family {
         String EXC = b.q("excess", t1 - amb, 2, "K");
 
         String how = cause.equals("heater-dead")
-                ? b.pick("its heater element failed open while the controller kept asking for power, so the block simply cooled",
-                "the heater cartridge stopped producing heat (a dead heater), and although the output stayed high the block cooled freely")
-                : b.pick("its target was set to 0 at the end of a heat-up, so the heater stayed off and the block cooled",
-                "the heat-up finished by switching the heater off, after which the block cooled on its own");
+                ? b.pick("its heater element failed open while the controller kept asking for power",
+                "the heater stopped producing heat (a dead heater) although the output stayed high")
+                : b.pick("its target was set to 0 at the end of a heat-up, so the heater stayed off",
+                "the heat-up finished by switching the heater off");
         String situation = b.pick(
-                "On a " + kin + " printer the " + what + " was hot when " + how + ".",
-                "A " + what + " (" + kin + " machine) cooled freely after " + how.replaceFirst("^its ", "the ").replaceFirst("^the heat-up", "a heat-up") + ".",
-                "Consider the " + what + " of a " + kin + " printer: " + how + ".");
+                "On a " + kin + " printer the " + what + " was hot when " + how + "; from then on it cooled freely.",
+                "A " + what + " (" + kin + " machine) cooled on its own after " + how.replaceFirst("^its ", "the " + what + "'s ").replaceFirst("^the heat-up", "a heat-up") + ".",
+                "Consider the " + what + " of a " + kin + " printer: " + how + ", and nothing but the room acted on it afterwards.");
         String data = b.pick(
                 " Starting " + b.q("skip", SKIP_S, 1, "s") + " s after that moment (to let the sensor lag pass), " + N + " readings over " + SPAN + " s were logged; a selection as (time, temperature): " + table
                         + ". Before any heating the reading was " + AMB + " °C, taken as ambient.",
