@@ -6,6 +6,7 @@ import org.steptrace.extract.families.motion.TrapezoidPhases;
 import org.steptrace.extract.families.thermal.CoolingTimeConstant;
 import org.steptrace.extract.families.thermal.FopdtHeatingFit;
 import org.steptrace.extract.families.thermal.HeatupOvershoot;
+import org.steptrace.extract.families.thermal.InitialHeatingRate;
 import org.steptrace.extract.families.thermal.RelayAutotuneGains;
 import org.steptrace.extract.families.thermal.SteadyStateDuty;
 
@@ -20,6 +21,7 @@ public final class Families {
                 new RelayAutotuneGains(),
                 new HeatupOvershoot(),
                 new CoolingTimeConstant(),
-                new SteadyStateDuty());
+                new SteadyStateDuty(),
+                new InitialHeatingRate());
     }
 }
