@@ -3,6 +3,7 @@ package org.steptrace.extract.families;
 import java.util.List;
 import org.steptrace.extract.Family;
 import org.steptrace.extract.families.motion.TrapezoidPhases;
+import org.steptrace.extract.families.thermal.AdcRangeLimits;
 import org.steptrace.extract.families.thermal.AdcTemperature;
 
 /** Every problem family, in a fixed order (the order entries are written and balanced in). */
@@ -12,6 +13,7 @@ public final class Families {
     public static List<Family> all() {
         return List.of(
                 new TrapezoidPhases(),
-                new AdcTemperature());
+                new AdcTemperature(),
+                new AdcRangeLimits());
     }
 }
