@@ -5,6 +5,7 @@ import org.steptrace.extract.Family;
 import org.steptrace.extract.families.motion.TrapezoidPhases;
 import org.steptrace.extract.families.thermal.AdcRangeLimits;
 import org.steptrace.extract.families.thermal.AdcTemperature;
+import org.steptrace.extract.families.thermal.BangBangCycle;
 
 /** Every problem family, in a fixed order (the order entries are written and balanced in). */
 public final class Families {
@@ -14,6 +15,7 @@ public final class Families {
         return List.of(
                 new TrapezoidPhases(),
                 new AdcTemperature(),
-                new AdcRangeLimits());
+                new AdcRangeLimits(),
+                new BangBangCycle());
     }
 }
