@@ -143,7 +143,8 @@ public final class BangBangCycle implements Family {
                 + RC + "/(" + RH + " + " + RC + ") = " + DU + ". Wait, is r_h the right rate here? It is the net rise with the heater on, losses included, and r_c is the net fall with it off, so yes, both are net rates and the balance holds.");
         b.think("Period: each half-cycle traverses the band plus the carry at both ends, a swing of 2 x " + D + " + 2 x " + OV + " = " + SW + " C. On-time "
                 + SW + "/" + RH + " = " + TON + " s, off-time " + SW + "/" + RC + " = " + TOFF + " s, so the period is about " + P
-                + " s. The cooling is slower than the heating, so the heater is off most of the time, consistent with D = " + DU + ".");
+                + " s. " + (rc < rh ? "The cooling is slower than the heating, so the heater is off more than half the time"
+                        : "The cooling is faster than the heating, so the heater is on more than half the time") + ", consistent with D = " + DU + ".");
 
         b.controlProblem("For a bed under on/off control at " + S + " C with thresholds " + LO + " C and " + UP + " C, measure the carry past the upper threshold and predict the on-fraction and the limit-cycle period from the observed heating rate "
                 + RH + " C/s and cooling rate " + RC + " C/s.");
