@@ -2,6 +2,7 @@ package org.steptrace.extract.families;
 
 import java.util.List;
 import org.steptrace.extract.Family;
+import org.steptrace.extract.families.errors.ThermistorFaultDetection;
 import org.steptrace.extract.families.motion.TrapezoidPhases;
 import org.steptrace.extract.families.thermal.AdcRangeLimits;
 import org.steptrace.extract.families.thermal.AdcTemperature;
@@ -16,6 +17,7 @@ public final class Families {
                 new TrapezoidPhases(),
                 new AdcTemperature(),
                 new AdcRangeLimits(),
-                new BangBangCycle());
+                new BangBangCycle(),
+                new ThermistorFaultDetection());
     }
 }
