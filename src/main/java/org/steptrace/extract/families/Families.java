@@ -2,6 +2,7 @@ package org.steptrace.extract.families;
 
 import java.util.List;
 import org.steptrace.extract.Family;
+import org.steptrace.extract.families.errors.HeaterVerifyDetection;
 import org.steptrace.extract.families.errors.ThermistorFaultDetection;
 import org.steptrace.extract.families.motion.TrapezoidPhases;
 import org.steptrace.extract.families.thermal.AdcRangeLimits;
@@ -18,6 +19,7 @@ public final class Families {
                 new AdcTemperature(),
                 new AdcRangeLimits(),
                 new BangBangCycle(),
-                new ThermistorFaultDetection());
+                new ThermistorFaultDetection(),
+                new HeaterVerifyDetection());
     }
 }

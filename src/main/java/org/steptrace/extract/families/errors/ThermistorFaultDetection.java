@@ -118,7 +118,7 @@ public final class ThermistorFaultDetection implements Family {
                 " Sampling: a burst of " + (int) f.observed("samples") + " conversions (" + W + " s in all) every " + RT + " ticks at " + HZ + " Hz; range check "
                         + "[" + LO + ", " + HI + "] with " + count + " consecutive violations required. Reports went from " + AB + " before the fault to " + AR + " at t = " + T1 + " s.",
                 " The sensor is reported every " + RT + " ticks (" + HZ + " Hz clock) as a sum of " + (int) f.observed("samples") + " conversions spanning " + W
-                        + " ms; accepted sums are " + LO + " to " + HI + ", and " + count + " bad reports in a row trip a shutdown. Before: " + AB + ". First report after: " + AR + " at t = " + T1 + " s.");
+                        + " s; accepted sums are " + LO + " to " + HI + ", and " + count + " bad reports in a row trip a shutdown. Before: " + AB + ". First report after: " + AR + " at t = " + T1 + " s.");
         String question = switch (ask) {
             case "mcu-trip" -> b.pick(" When does the MCU's range check shut the machine down?", " Predict the time of the MCU's out-of-range shutdown.");
             case "delay" -> b.pick(" How long after the fault does the machine shut down, and which check fires first?",
@@ -147,7 +147,7 @@ public final class ThermistorFaultDetection implements Family {
         b.think("Worst case from fault to MCU trip: the fault can land just after a report, costing up to one period before the first bad sum, plus " + (effective - 1) + " periods of counting: "
                 + effective + " x " + P + " = " + WORST + " s.");
 
-        b.controlProblem("Given a " + (open ? "open" : "shorted") + " " + heater + " thermistor at t = " + TF + " s and the MCU's range check ([" + LO + ", " + HI + "], " + count
+        b.controlProblem("Given " + (open ? "an open" : "a shorted") + " " + heater + " thermistor at t = " + TF + " s and the MCU's range check ([" + LO + ", " + HI + "], " + count
                 + " consecutive reports, one report every " + P + " s), predict when the MCU shuts down and bound the detection time.");
         b.context("- Hardware limitations: the MCU sees only integer sums; a rail reading is the only sign of an electrical sensor fault.\n"
                 + "- Real-time requirements: reports every " + P + " s; the check runs in the sampling timer and needs no host.\n"
