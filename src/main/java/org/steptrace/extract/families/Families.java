@@ -3,6 +3,7 @@ package org.steptrace.extract.families;
 import java.util.List;
 import org.steptrace.extract.Family;
 import org.steptrace.extract.families.errors.HeaterVerifyDetection;
+import org.steptrace.extract.families.errors.StuckHeaterEnergy;
 import org.steptrace.extract.families.errors.ThermistorFaultDetection;
 import org.steptrace.extract.families.motion.TrapezoidPhases;
 import org.steptrace.extract.families.thermal.AdcRangeLimits;
@@ -20,6 +21,7 @@ public final class Families {
                 new AdcRangeLimits(),
                 new BangBangCycle(),
                 new ThermistorFaultDetection(),
-                new HeaterVerifyDetection());
+                new HeaterVerifyDetection(),
+                new StuckHeaterEnergy());
     }
 }

@@ -193,7 +193,9 @@ public final class HeaterVerifyDetection implements Family {
                     + " s, the last check with the reading inside the band. From then on each second added the shortfall below the band until the sum crossed 120 C*s.");
         }
         b.think("Integrated error: " + EB + " C*s one check before the shutdown and " + EF + " C*s at the check that fired, " + SINCE + " s after t = " + REF
-                + " s. Wait, if the sum was already above 120 in approach mode, why no earlier fault? Because the limit is only tested when not approaching; during the approach the progress rule is the test.");
+                + " s. " + (approach && f.observed("error_before") >= MAX_ERROR
+                        ? "Wait, if the sum was already above 120 in approach mode, why no earlier fault? Because the limit is only tested when not approaching; during the approach the progress rule is the test."
+                        : "Let me double-check the crossing: the sum before the last check was under 120 C*s and the last check took it over, so the trip happened at the first possible check."));
         b.think("Bound: for a reading stuck " + DB + " C below the band, the sum needs ceil(120/" + DB + ") = " + N + " checks. "
                 + (approach ? "In approach mode the fallback waits for the " + fmt(g) + " s deadline plus one check, so the trip comes max(" + fmt(g) + " + 1, " + N + ") = " + B
                         + " s after the last gain; observed: " + SINCE + " s."
