@@ -104,7 +104,7 @@ public final class StuckHeaterEnergy implements Family {
         String R = b.q("rate", r, 4, "C/s"), AVG = b.q("avg_rate", avg, 4, "C/s"), TM = b.q("t_max", tMax, 1, "C");
         String HEAD = b.q("headroom", tMax - tEnd, 2, "C"), TTM = b.q("time_to_max", toMax, 2, "s");
         String P = b.q("power", p, 0, "W"), E = b.q("energy_kj", p * dt / 1000, 2, "kJ"), EM = b.q("energy_to_max_kj", p * toMax / 1000, 2, "kJ");
-        String CAP = b.q("apparent_capacity", p / r, 0, "J/K");
+        String CAP = b.q("apparent_capacity", p / r, 1, "J/K");
 
         String situation = b.pick(
                 "The switch driving a printer's " + heater + " failed closed at t = " + TF + " s, so the heater stayed at full power whatever the controller asked.",
@@ -133,7 +133,7 @@ public final class StuckHeaterEnergy implements Family {
                 + R + " C/s.");
         b.think("Time to the limit: the headroom is " + TM + " - " + T1 + " = " + HEAD + " C, so at " + R + " C/s it lasts " + HEAD + "/" + R + " = " + TTM
                 + " s. Wait, the rise slows as losses grow with temperature, so the straight line is pessimistic: the real crossing comes a little later. As a safety figure, pessimistic is the right side to err on.");
-        b.think("Energy: E = P t = " + P + " x " + DT + " = " + E + " kJ from fault to shutdown; another " + EM + " kJ would take it to the limit. Apparent heat capacity P/r = " + P + "/" + R + " = " + CAP
+        b.think("Energy: E = P t = " + P + " W x " + DT + " s, which in kilojoules (divide by 1000) is " + E + " kJ from fault to shutdown; another " + EM + " kJ would take it to the limit. Apparent heat capacity P/r = " + P + "/" + R + " = " + CAP
                 + " J/K; that overstates the true capacity, because part of the power is going into losses rather than into temperature.");
 
         b.controlProblem("A " + P + " W " + heater + " heater stuck on at t = " + TF + " s was caught at t = " + TS + " s at " + T1 + " C, rising at " + R
