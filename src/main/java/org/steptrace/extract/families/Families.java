@@ -3,6 +3,7 @@ package org.steptrace.extract.families;
 import java.util.List;
 import org.steptrace.extract.Family;
 import org.steptrace.extract.families.errors.HeaterVerifyDetection;
+import org.steptrace.extract.families.errors.HostStallExposure;
 import org.steptrace.extract.families.errors.StuckHeaterEnergy;
 import org.steptrace.extract.families.errors.ThermistorFaultDetection;
 import org.steptrace.extract.families.motion.TrapezoidPhases;
@@ -22,6 +23,7 @@ public final class Families {
                 new BangBangCycle(),
                 new ThermistorFaultDetection(),
                 new HeaterVerifyDetection(),
-                new StuckHeaterEnergy());
+                new StuckHeaterEnergy(),
+                new HostStallExposure());
     }
 }
