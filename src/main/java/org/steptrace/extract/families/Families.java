@@ -3,6 +3,7 @@ package org.steptrace.extract.families;
 import java.util.List;
 import org.steptrace.extract.Family;
 import org.steptrace.extract.families.errors.CrcDetection;
+import org.steptrace.extract.families.errors.RetransmitRecovery;
 import org.steptrace.extract.families.motion.TrapezoidPhases;
 
 /** Every problem family, in a fixed order (the order entries are written and balanced in). */
@@ -12,6 +13,7 @@ public final class Families {
     public static List<Family> all() {
         return List.of(
                 new TrapezoidPhases(),
-                new CrcDetection());
+                new CrcDetection(),
+                new RetransmitRecovery());
     }
 }

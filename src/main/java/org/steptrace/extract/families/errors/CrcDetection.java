@@ -106,7 +106,7 @@ public final class CrcDetection implements Family {
 
         String D = b.count("data_blocks", d, "blocks"), DB = b.count("data_bytes", db, "bytes");
         String R = b.count("resent_blocks", r, "blocks"), RB = b.count("resent_bytes", rb, "bytes");
-        String E = b.count("events", e, "events"), T = b.q("span", span, 3, "s"), BAUD = b.count("baud", Math.round(baud), "baud");
+        String E = e > 12 ? b.count("events", e, "events") : Long.toString(e), T = b.q("span", span, 3, "s"), BAUD = b.count("baud", Math.round(baud), "baud");
         String H = b.count("hours", Math.round(hours), "h");
         String RATIO = b.sig("ratio", ratio, 3, ""), SHARE = b.q("share", share, 2, "%"), RMS = b.q("resend_ms", resendMs, 1, "ms");
         String PP = b.sig("p_pass", pPass, 4, ""), UT = b.sig("undet_trace", undetTrace, 3, "");
