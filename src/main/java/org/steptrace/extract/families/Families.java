@@ -4,6 +4,7 @@ import java.util.List;
 import org.steptrace.extract.Family;
 import org.steptrace.extract.families.errors.CrcDetection;
 import org.steptrace.extract.families.errors.RetransmitRecovery;
+import org.steptrace.extract.families.errors.RtoFromRtt;
 import org.steptrace.extract.families.motion.TrapezoidPhases;
 
 /** Every problem family, in a fixed order (the order entries are written and balanced in). */
@@ -14,6 +15,7 @@ public final class Families {
         return List.of(
                 new TrapezoidPhases(),
                 new CrcDetection(),
-                new RetransmitRecovery());
+                new RetransmitRecovery(),
+                new RtoFromRtt());
     }
 }
