@@ -3,6 +3,7 @@ package org.steptrace.extract.families;
 import java.util.List;
 import org.steptrace.extract.Family;
 import org.steptrace.extract.families.errors.CrcDetection;
+import org.steptrace.extract.families.errors.LostCommDetection;
 import org.steptrace.extract.families.errors.RetransmitRecovery;
 import org.steptrace.extract.families.errors.RtoFromRtt;
 import org.steptrace.extract.families.motion.TrapezoidPhases;
@@ -16,6 +17,7 @@ public final class Families {
                 new TrapezoidPhases(),
                 new CrcDetection(),
                 new RetransmitRecovery(),
-                new RtoFromRtt());
+                new RtoFromRtt(),
+                new LostCommDetection());
     }
 }
