@@ -6,6 +6,7 @@ import org.steptrace.extract.families.errors.CrcDetection;
 import org.steptrace.extract.families.errors.LostCommDetection;
 import org.steptrace.extract.families.errors.RetransmitRecovery;
 import org.steptrace.extract.families.errors.RtoFromRtt;
+import org.steptrace.extract.families.errors.ShutdownSequence;
 import org.steptrace.extract.families.motion.TrapezoidPhases;
 
 /** Every problem family, in a fixed order (the order entries are written and balanced in). */
@@ -18,6 +19,7 @@ public final class Families {
                 new CrcDetection(),
                 new RetransmitRecovery(),
                 new RtoFromRtt(),
-                new LostCommDetection());
+                new LostCommDetection(),
+                new ShutdownSequence());
     }
 }
