@@ -2,6 +2,7 @@ package org.steptrace.extract.families;
 
 import java.util.List;
 import org.steptrace.extract.Family;
+import org.steptrace.extract.families.errors.ClockExtension;
 import org.steptrace.extract.families.errors.CrcDetection;
 import org.steptrace.extract.families.errors.LostCommDetection;
 import org.steptrace.extract.families.errors.RetransmitRecovery;
@@ -20,6 +21,7 @@ public final class Families {
                 new RetransmitRecovery(),
                 new RtoFromRtt(),
                 new LostCommDetection(),
-                new ShutdownSequence());
+                new ShutdownSequence(),
+                new ClockExtension());
     }
 }
