@@ -4,6 +4,7 @@ import java.util.List;
 import org.steptrace.extract.Family;
 import org.steptrace.extract.families.errors.ClockExtension;
 import org.steptrace.extract.families.errors.CrcDetection;
+import org.steptrace.extract.families.errors.LateCommand;
 import org.steptrace.extract.families.errors.LostCommDetection;
 import org.steptrace.extract.families.errors.RetransmitRecovery;
 import org.steptrace.extract.families.errors.RtoFromRtt;
@@ -22,6 +23,7 @@ public final class Families {
                 new RtoFromRtt(),
                 new LostCommDetection(),
                 new ShutdownSequence(),
-                new ClockExtension());
+                new ClockExtension(),
+                new LateCommand());
     }
 }
