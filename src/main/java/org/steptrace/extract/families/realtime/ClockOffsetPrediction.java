@@ -93,7 +93,7 @@ public final class ClockOffsetPrediction implements Family {
         String kind = f.label("scenario");
 
         String FN = b.q("f_nominal", fn, 0, "Hz");
-        String N = b.count("n", n, "samples");
+        String N = H5Scenario.count(b, "n", n, "samples");
         StringBuilder table = new StringBuilder();
         for (int i = 0; i < n; i++) {
             table.append("- t = ").append(b.q("t" + (i + 1), t[i], 10, "s")).append(" s, clock = ")
@@ -101,14 +101,14 @@ public final class ClockOffsetPrediction implements Family {
         }
         String TP = b.q("tp", tp, 10, "s"), CP = b.count("cp", (long) cp, "ticks");
         String H = b.q("horizon", horizon, 4, "s");
-        String SL = b.sig("drift_hz", slopeHz, 3, "Hz", 1e-3);
+        String SL = b.q("drift_hz", slopeHz, 4, "Hz", 1e-4);
         String OFF = b.q("offset_at_tp", offset, 2, "ticks", 1e-6);
         String PRED = b.q("pred", pred, 2, "ticks");
         String ERR = b.q("err_ticks", err, 2, "ticks", 1e-4);
-        String ERRUS = b.sig("err_us", errUs, 3, "us", 1e-3);
+        String ERRUS = b.q("err_us", errUs, 5, "us", 1e-4);
         String PN = b.q("pred_nominal", predNom, 1, "ticks");
         String EN = b.q("err_nominal", errNom, 1, "ticks", 1e-6);
-        String ENUS = b.sig("err_nominal_us", errNomUs, 3, "us", 1e-3);
+        String ENUS = b.q("err_nominal_us", errNomUs, 5, "us", 1e-4);
         String TICKNS = b.sig("tick_ns", 1e9 / fn, 4, "ns");
 
         String intro = b.pick(

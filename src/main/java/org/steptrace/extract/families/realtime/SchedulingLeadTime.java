@@ -138,10 +138,10 @@ public final class SchedulingLeadTime implements Family {
         String TY = b.q("t_sync", tSync, 6, "s");
         String CY = b.count("c_sync", (long) cSync, "ticks");
         String FR = b.q("freq", freq, 3, "Hz");
-        String BY = b.count("bytes", (long) bytes, "bytes");
+        String BY = H5Scenario.count(b, "bytes", (long) bytes, "bytes");
         String BD = b.count("baud", (long) baud, "baud");
-        String QS = b.count("qsteps", (long) f.observed("qsteps"), "commands");
-        String CNT = b.count("count", (long) f.observed("count"), "steps");
+        String QS = H5Scenario.count(b, "qsteps", (long) f.observed("qsteps"), "commands");
+        String CNT = H5Scenario.count(b, "count", (long) f.observed("count"), "steps");
         String DT = b.count("d_ticks", (long) dTicks, "ticks");
         String DS = b.q("d_s", dS, 6, "s");
         String TST = b.q("t_step", tStep, 6, "s");
@@ -149,8 +149,9 @@ public final class SchedulingLeadTime implements Family {
         String CAS = b.q("clock_at_send", clockAtSend, 0, "ticks", 1e-7);
         String LT = b.q("lead_ticks", leadTicks, 0, "ticks", 1e-4);
         String WIRE = b.q("wire_ms", wire * 1000, 3, "ms");
-        String ST = b.q("stall_s", stall, 2, "s");
-        String MG = b.q("margin_ms", margin * 1000, 3, "ms", 1e-4);
+        boolean asksMargin = ask.equals("margin");
+        String ST = asksMargin ? b.q("stall_s", stall, 2, "s") : "";
+        String MG = asksMargin ? b.q("margin_ms", margin * 1000, 3, "ms", 1e-4) : "";
         boolean survives = margin > 0;
 
         String intro = b.pick(
