@@ -115,17 +115,17 @@ public final class ClockDrift implements Family {
         }
         String SPAN = b.q("span", span, 4, "s");
         String TB = b.q("t_bar", tbar, 6, "s");
-        String RB = b.q("r_bar", rbar, 2, "ticks", 1e-6);
+        String RB = b.q("r_bar", rbar, 3, "ticks", 1e-6);
         String SXX = b.sig("sxx", sxx, 6, "s^2", 1e-6);
         String SXR = b.sig("sxr", sxr, 4, "tick s", 1e-3);
         String DHZ = b.sig("drift_hz", dHz, 3, "Hz", 1e-3);
         String FFIT = b.q("f_fit", slope, 3, "Hz");
         String PPM = b.sig("drift_ppm", ppm, 3, "ppm", 1e-3);
         String RMS = b.sig("rms", rms, 3, "ticks", 1e-4);
-        String SE = b.sig("se_ppm", sePpm, 2, "ppm", 1e-3);
+        String SE = b.sig("se_ppm", sePpm, 3, "ppm", 1e-3);
         String HF = b.q("host_freq", hostFreq, 3, "Hz");
         String HP = b.sig("host_ppm", hostPpm, 3, "ppm", 1e-3);
-        String RATIO = b.sig("ratio", Math.abs(ppm) / sePpm, 2, "", 1e-3);
+        String RATIO = b.sig("ratio", Math.abs(ppm) / sePpm, 3, "", 1e-3);
         boolean significant = Math.abs(ppm) > 2 * sePpm;
         String kind = f.label("scenario");
 

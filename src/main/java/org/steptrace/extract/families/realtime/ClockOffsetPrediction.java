@@ -102,12 +102,12 @@ public final class ClockOffsetPrediction implements Family {
         String TP = b.q("tp", tp, 10, "s"), CP = b.count("cp", (long) cp, "ticks");
         String H = b.q("horizon", horizon, 4, "s");
         String SL = b.q("drift_hz", slopeHz, 4, "Hz", 1e-4);
-        String OFF = b.q("offset_at_tp", offset, 2, "ticks", 1e-6);
+        String OFF = b.q("offset_at_tp", offset, 3, "ticks", 1e-6);
         String PRED = b.q("pred", pred, 2, "ticks");
-        String ERR = b.q("err_ticks", err, 2, "ticks", 1e-4);
+        String ERR = b.q("err_ticks", err, 3, "ticks", 1e-4);
         String ERRUS = b.q("err_us", errUs, 5, "us", 1e-4);
         String PN = b.q("pred_nominal", predNom, 1, "ticks");
-        String EN = b.q("err_nominal", errNom, 1, "ticks", 1e-6);
+        String EN = b.q("err_nominal", errNom, 3, "ticks", 1e-6);
         String ENUS = b.q("err_nominal_us", errNomUs, 5, "us", 1e-4);
         String TICKNS = b.sig("tick_ns", 1e9 / fn, 4, "ns");
 
