@@ -125,7 +125,7 @@ public final class ClockDrift implements Family {
         String SE = b.sig("se_ppm", sePpm, 3, "ppm", 1e-3);
         String HF = b.q("host_freq", hostFreq, 3, "Hz");
         String HP = b.sig("host_ppm", hostPpm, 3, "ppm", 1e-3);
-        String RATIO = b.sig("ratio", Math.abs(ppm) / sePpm, 3, "", 1e-3);
+        String RATIO = b.q("ratio", Math.abs(ppm) / sePpm, 3, "", 1e-3);
         boolean significant = Math.abs(ppm) > 2 * sePpm;
         String kind = f.label("scenario");
 
