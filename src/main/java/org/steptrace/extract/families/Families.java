@@ -6,6 +6,10 @@ import org.steptrace.extract.families.motion.TrapezoidPhases;
 import org.steptrace.extract.families.realtime.ClockDrift;
 import org.steptrace.extract.families.realtime.ClockOffsetPrediction;
 import org.steptrace.extract.families.realtime.McuTaskLoad;
+import org.steptrace.extract.families.realtime.MessageBatching;
+import org.steptrace.extract.families.realtime.PeakStepRate;
+import org.steptrace.extract.families.realtime.SerialUtilisation;
+import org.steptrace.extract.families.realtime.StepCompressionRatio;
 import org.steptrace.extract.families.realtime.SchedulingLeadTime;
 
 /** Every problem family, in a fixed order (the order entries are written and balanced in). */
@@ -18,6 +22,10 @@ public final class Families {
                 new ClockDrift(),
                 new ClockOffsetPrediction(),
                 new SchedulingLeadTime(),
-                new McuTaskLoad());
+                new McuTaskLoad(),
+                new SerialUtilisation(),
+                new PeakStepRate(),
+                new MessageBatching(),
+                new StepCompressionRatio());
     }
 }
