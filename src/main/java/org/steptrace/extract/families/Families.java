@@ -10,6 +10,7 @@ public final class Families {
 
     public static List<Family> all() {
         return List.of(
-                new TrapezoidPhases());
+                new TrapezoidPhases(),
+                new org.steptrace.extract.families.motion.ExtrusionFlow());
     }
 }
