@@ -11,6 +11,7 @@ public final class Families {
     public static List<Family> all() {
         return List.of(
                 new TrapezoidPhases(),
-                new org.steptrace.extract.families.motion.ExtrusionFlow());
+                new org.steptrace.extract.families.motion.ExtrusionFlow(),
+                new org.steptrace.extract.families.motion.HomingTrigger());
     }
 }
