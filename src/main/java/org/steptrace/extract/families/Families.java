@@ -12,6 +12,7 @@ public final class Families {
         return List.of(
                 new TrapezoidPhases(),
                 new org.steptrace.extract.families.motion.ExtrusionFlow(),
-                new org.steptrace.extract.families.motion.HomingTrigger());
+                new org.steptrace.extract.families.motion.HomingTrigger(),
+                new org.steptrace.extract.families.realtime.LinkGoodput());
     }
 }
