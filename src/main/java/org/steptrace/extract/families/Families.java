@@ -13,6 +13,7 @@ public final class Families {
                 new TrapezoidPhases(),
                 new org.steptrace.extract.families.motion.ExtrusionFlow(),
                 new org.steptrace.extract.families.motion.HomingTrigger(),
-                new org.steptrace.extract.families.realtime.LinkGoodput());
+                new org.steptrace.extract.families.realtime.LinkGoodput(),
+                new org.steptrace.extract.families.errors.HostStallQueueDrain());
     }
 }
