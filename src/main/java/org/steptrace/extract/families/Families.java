@@ -15,6 +15,7 @@ public final class Families {
                 new org.steptrace.extract.families.motion.HomingTrigger(),
                 new org.steptrace.extract.families.realtime.LinkGoodput(),
                 new org.steptrace.extract.families.errors.HostStallQueueDrain(),
-                new org.steptrace.extract.families.realtime.ClockSyncPollBudget());
+                new org.steptrace.extract.families.realtime.ClockSyncPollBudget(),
+                new org.steptrace.extract.families.motion.RetractionTiming());
     }
 }
