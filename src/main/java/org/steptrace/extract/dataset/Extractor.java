@@ -122,8 +122,10 @@ public final class Extractor {
                 candidates++;
                 Finding finding = found.get(i);
                 Draft d;
+                String assistant;
                 try {
                     d = family.write(view, finding, new SplittableRandom(mix(seed, view.id() + "/" + family.id() + "/" + i)));
+                    assistant = Completion.assistant(d);
                 } catch (RuntimeException e) {
                     synchronized (tally) {
                         tally.writeFailures++;
@@ -131,7 +133,6 @@ public final class Extractor {
                     }
                     continue;
                 }
-                String assistant = Completion.assistant(d);
                 Verification v = verifier.check(family, view, d, d.problem(), assistant);
                 synchronized (tally) {
                     tally.candidatesByFamily.merge(family.id(), 1L, Long::sum);

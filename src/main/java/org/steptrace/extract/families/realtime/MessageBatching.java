@@ -106,7 +106,7 @@ public final class MessageBatching implements Family {
         String EF = b.q("eff_pct", eff * 100, 2, "%");
         String UB = b.count("unbatched", (long) unbatched, "bytes");
         String EU = b.q("eff_unbatched_pct", effUnbatched * 100, 2, "%");
-        String SV = H5Scenario.count(b, "saved", (long) saved, "bytes");
+        String SV = b.count("saved", (long) saved, "bytes"); // always a quantity: it may be the answer
         String AL = b.q("avg_len", avgLen, 2, "bytes");
         String PM = b.q("payload_per_msg", payloadPerMsg, 3, "bytes");
 
