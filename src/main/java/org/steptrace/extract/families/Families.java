@@ -4,6 +4,7 @@ import java.util.List;
 import org.steptrace.extract.Family;
 import org.steptrace.extract.families.motion.TrapezoidPhases;
 import org.steptrace.extract.families.thermal.CoolingTimeConstant;
+import org.steptrace.extract.families.thermal.DerivativeNoise;
 import org.steptrace.extract.families.thermal.FopdtHeatingFit;
 import org.steptrace.extract.families.thermal.HeatupOvershoot;
 import org.steptrace.extract.families.thermal.InitialHeatingRate;
@@ -22,6 +23,7 @@ public final class Families {
                 new HeatupOvershoot(),
                 new CoolingTimeConstant(),
                 new SteadyStateDuty(),
-                new InitialHeatingRate());
+                new InitialHeatingRate(),
+                new DerivativeNoise());
     }
 }
