@@ -115,9 +115,9 @@ public final class DerivativeNoise implements Family {
         String NEED = b.q("need_ts", needTs, 2, "s", 1e-6), NEEDA = b.q("need_alpha", lo, 4, "", 1e-6);
 
         String situation = b.pick(
-                "The " + what + " of a " + kin + " printer sat idle at room temperature for a whole " + kind + " run (heater off, nothing changing).",
-                "During a " + kind + " run on a " + kin + " machine the " + what + " was never heated, so its thermistor reading only shows sensor and ADC noise.",
-                "A " + kin + " printer's " + what + " stayed cold and unpowered through a " + kind + " run: a clean steady state for measuring noise.");
+                "The " + what + " of a " + kin + " printer sat idle at room temperature for a whole " + kind.replace('-', ' ') + " run (heater off, nothing changing).",
+                "During a " + kind.replace('-', ' ') + " run on a " + kin + " machine the " + what + " was never heated, so its thermistor reading only shows sensor and ADC noise.",
+                "A " + kin + " printer's " + what + " stayed cold and unpowered through a " + kind.replace('-', ' ') + " run: a clean steady state for measuring noise.");
         String data = b.pick(
                 " Its " + N + " readings, one every " + DT + " s, average " + MEAN + " °C with a standard deviation of " + SIG + " K. The controller smooths its derivative exponentially with a time of " + TS + " s.",
                 " The log holds " + N + " samples at a " + DT + " s period: mean " + MEAN + " °C, standard deviation " + SIG + " K. The derivative term uses an exponential smoothing time of " + TS + " s.",
