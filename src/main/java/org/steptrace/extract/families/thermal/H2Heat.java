@@ -68,7 +68,10 @@ final class H2Heat {
             case "heat-up" -> "a heat-up run (heat to a target, hold, then switch off)";
             case "print" -> "the warm-up before a small print";
             case "autotune" -> "the warm-up ramp of a relay autotune";
-            default -> "a " + kind + " run";
+            case "bed" -> "a bed run under on/off control";
+            default -> kind.startsWith("fault-")
+                    ? "the warm-up of a hold that a later " + kind.substring("fault-".length()).replace('-', ' ') + " fault interrupted"
+                    : "a " + kind.replace('-', ' ') + " run";
         };
     }
 }
