@@ -155,7 +155,9 @@ public final class AdcTemperature implements Family {
             b.think("With the beta model, 1/T = 1/298.15 + ln(R/100000)/3950. ln(" + R + "/100000) is negative because the part is hotter than 25 C, "
                     + "so 1/T grows smaller and T = " + T + " C. The host reported " + HT + " C; the difference of " + D
                     + " C is not noise: the host fits its curve through three table points, and a pure beta of 3950 drifts from that fit away from 25 C. "
-                    + "A tolerance of a few degrees is the honest one for the beta model here.");
+                    + (Math.abs(t - hostT) < 1.5 ? "Near room and bed temperatures the drift stays around a degree, so a tolerance of about 1 C is the honest one for the beta model here."
+                            : "At hot-end temperatures the drift grows to many degrees, so the beta model can only be trusted to within about " + D
+                                    + " C here; for control at this temperature the three-point curve (or a beta fitted around the working point) is needed."));
         } else {
             b.think("For the Steinhart-Hart curve I need c1, c2, c3 with 1/T = c1 + c2 ln R + c3 (ln R)^3 through the three table points. "
                     + "Subtracting the equations pairwise eliminates c1 and leaves two linear equations in c2 and c3; solving gives c1 = " + C1
