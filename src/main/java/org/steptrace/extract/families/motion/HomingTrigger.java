@@ -203,7 +203,19 @@ public final class HomingTrigger implements Family {
                     " Compute the systematic overshoot due to the confirmation reads, and check the delay against the reported clocks.",
                     " What travel does the debounce add before the stop, in mm?");
         };
-        b.problem(situation + givens + question);
+        String opener = b.pick("Repeatability of the machine origin is being audited. ",
+                "You are asked to explain where homing error comes from. ",
+                "A firmware reviewer wants the error budget of an endstop search. ",
+                "Before tightening a part tolerance, the homing precision must be known. ",
+                "");
+        String closer = b.pick(" Separate random error from systematic offset.",
+                " Express distances in millimetres and times in microseconds.",
+                " Treat the switch itself as ideal.",
+                " Show how each term scales with the approach speed.",
+                "");
+        String detail = b.pick(" The switch sits at the end of the rail's travel.", " The endstop is a plain switch read as a digital input by the MCU.",
+                " Only the MCU watches the switch; the host learns the result afterwards.", " The MCU stops the steppers itself when the trigger fires.", "");
+        b.problem(opener + situation + detail + givens + question + closer);
 
         b.think("First, let me understand what's happening physically. The switch closes at some instant, but the MCU only looks at it at discrete poll times, every "
                 + R + " ticks. Whenever the closure happens, the next poll sees it at most one interval later. After that the MCU re-reads the pin "
