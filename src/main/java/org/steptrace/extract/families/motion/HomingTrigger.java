@@ -114,8 +114,8 @@ public final class HomingTrigger implements Family {
                     if (endLine > 0) break;
                 }
                 if (trigClock <= 0 || nextClock <= 0) continue;
-                long delay = trigClock - (nextClock - rest);
-                if (delay < 0 || delay > 100 * sample) continue;
+                long delay = Math.floorMod(trigClock - (nextClock - rest), 1L << 32);
+                if (delay > 100 * sample) continue;
                 TraceRecord.Move mv = (TraceRecord.Move) trace.at(lastMoveLine);
                 if (mv.cruiseVMmPerS() <= 0) continue;
                 usedMoveLine = lastMoveLine;
@@ -126,7 +126,7 @@ public final class HomingTrigger implements Family {
                 obs.put("count", (double) count);
                 obs.put("step", step);
                 obs.put("trig", (double) trigClock);
-                obs.put("poll", (double) (nextClock - rest));
+                obs.put("poll", (double) Math.floorMod(nextClock - rest, 1L << 32));
                 Map<String, String> labels = new HashMap<>();
                 labels.put("ask", ASKS[n++ % ASKS.length]);
                 labels.put("kinematics", String.valueOf(trace.settingText("kinematics")));
@@ -164,7 +164,7 @@ public final class HomingTrigger implements Family {
         double dxPoll = v * tPoll, dxConf = v * tConf;
         double stepsPerPoll = dxPoll / step;
         double total = dxPoll + step;
-        long delay = trig - poll;
+        long delay = Math.floorMod(trig - poll, 1L << 32);
         String ask = fd.label("ask");
         String kin = fd.label("kinematics");
         String stepper = fd.label("stepper").replace('_', ' ');
@@ -295,7 +295,9 @@ public final class HomingTrigger implements Family {
                         assert!((%V * p.poll_s() - %XP).abs() < 1e-5);
                         assert!((%V * p.confirm_s() - %XC).abs() < 1e-5);
                         assert!((p.uncertainty_mm(%V, %D) - %UT).abs() < 1e-5);
-                        assert_eq!(p.confirm_ticks(), %TRIG - %POLL);
+                        let trig: u32 = %TRIG;
+                        let poll: u32 = %POLL;
+                        assert_eq!(p.confirm_ticks(), u64::from(trig.wrapping_sub(poll)));
                         assert_eq!(p.confirm_ticks(), %DL);
                     }
 
@@ -372,10 +374,12 @@ public final class HomingTrigger implements Family {
         r.put("rest", (double) rest);
         r.put("sample", (double) sample);
         r.put("count", (double) count);
-        long poll = nextClock - rest;
+        long poll = Math.floorMod(nextClock - rest, 1L << 32);
         r.put("poll", (double) poll);
-        r.put("trig", (double) stopClock);
-        r.put("delay", (double) (stopClock - poll));
+        // The stop record carries the extended clock; the wire carries its low 32 bits.
+        long stop32 = stopClock & 0xFFFFFFFFL;
+        r.put("trig", (double) stop32);
+        r.put("delay", (double) Math.floorMod(stop32 - poll, 1L << 32));
         double usPerTick = 1e6 / f;
         r.put("t_poll_us", rest * usPerTick);
         r.put("t_conf_us", (count - 1) * sample * usPerTick);
