@@ -167,7 +167,9 @@ public final class HomingTrigger implements Family {
         long delay = Math.floorMod(trig - poll, 1L << 32);
         String ask = fd.label("ask");
         String kin = fd.label("kinematics");
-        String stepper = fd.label("stepper").replace('_', ' ');
+        String raw = fd.label("stepper");
+        String suffix = raw.startsWith("stepper_") ? raw.substring("stepper_".length()).toUpperCase(java.util.Locale.ROOT) : raw.replace('_', ' ');
+        String stepper = kin.equals("delta") ? "tower " + suffix : suffix + "-axis";
         boolean second = fd.label("pass").equals("second");
 
         String V = b.q("v", v, 3, "mm/s"), D = b.q("step", step, 6, "mm");
