@@ -142,7 +142,17 @@ public final class HostStallQueueDrain implements Family {
                     " Explain the shutdown: how late, in seconds, was the first step the host sent after waking up?",
                     " Quantify how stale the resumed commands were and connect that to the shutdown.");
         };
-        b.problem(situation + givens + question);
+        String opener = b.pick("A print failed with a controller shutdown and the log is under review. ",
+                "You are reconstructing the timeline of a failure from a recorded trace. ",
+                "An incident report needs the numbers behind a host freeze. ",
+                "The robustness of the host-MCU split is being tested with an injected stall. ",
+                "");
+        String closer = b.pick(" Convert every clock to seconds before comparing.",
+                " State which records each number comes from.",
+                " Keep the host and MCU time bases apart until the conversion.",
+                " Explain the mechanism, not just the numbers.",
+                "");
+        b.problem(opener + situation + givens + question + closer);
 
         b.think("First, let me understand what's happening physically. The host plans motion ahead and sends steps stamped with MCU clocks; the MCU just executes its queue. "
                 + "If the host stops, the MCU keeps going until the last queued step, then idles. The question is how much buffer there was and what happens when stale commands finally arrive.");

@@ -63,6 +63,9 @@ public final class ExtrusionFlow implements Family {
             Map<String, String> labels = new HashMap<>();
             labels.put("ask", ASKS[n++ % ASKS.length]);
             labels.put("kinematics", String.valueOf(trace.settingText("kinematics")));
+            double ddx = Math.abs(m.endMm()[0] - m.startMm()[0]), ddy = Math.abs(m.endMm()[1] - m.startMm()[1]);
+            double l = Math.hypot(ddx, ddy);
+            labels.put("role", l < 8 ? "a short segment of a polygonal arc" : (ddx < 1e-6 || ddy < 1e-6) ? "a straight wall line along one axis" : "a diagonal infill stroke");
             out.add(new Finding(RecordRange.of(at.line()), labels, Map.of(), obs));
         }
         return out;
@@ -83,14 +86,14 @@ public final class ExtrusionFlow implements Family {
         String ask = f.label("ask");
         String kin = f.label("kinematics");
 
-        String L = b.q("length", len, 3, "mm"), E = b.q("e", e, 5, "mm"), VC = b.q("vc", vc, 3, "mm/s");
+        String L = b.q("length", len, 5, "mm"), E = b.q("e", e, 5, "mm"), VC = b.q("vc", vc, 3, "mm/s");
         String T = b.q("duration", dur, 5, "s"), D = b.q("dia", dia, 3, "mm"), H = b.q("layer", h, 3, "mm");
         String A = b.q("area", area, 5, "mm²");
         String R = b.q("ratio", ratio, 6, "mm/mm");
         String S = b.q("section", section, 6, "mm²");
-        String VF = b.q("vf", vf, 4, "mm/s");
-        String Q = b.q("q", q, 4, "mm³/s");
-        String QA = b.q("q_avg", qAvg, 4, "mm³/s");
+        String VF = b.q("vf", vf, 5, "mm/s");
+        String Q = b.q("q", q, 5, "mm³/s");
+        String QA = b.q("q_avg", qAvg, 5, "mm³/s");
         String W = b.q("width", width, 4, "mm");
 
         String situation = b.pick(
@@ -119,7 +122,19 @@ public final class ExtrusionFlow implements Family {
                     " Averaged over the move's full duration, how many mm^3 of plastic per second were extruded?",
                     " Compare the mean volumetric flow over the move with the peak flow at cruise.");
         };
-        b.problem(situation + givens + question);
+        String opener = b.pick("A slicer profile is being tuned for a hot end whose melt capacity is uncertain. ",
+                "You are checking whether a print stays inside the extruder's limits. ",
+                "Flow budgeting starts from what the planner actually executed. ",
+                "A print engineer wants to turn a recorded move into a flow figure. ",
+                "");
+        String closer = b.pick(" Show each conversion with its units.",
+                " Work from first principles (volume conservation between filament and bead).",
+                " State any assumption about the bead shape you make.",
+                " Keep at least four significant figures.",
+                "");
+        String role = f.labels().getOrDefault("role", "a printed line");
+        String roleText = b.pick(" The line in question is " + role + ".", " Geometrically, it was " + role + ".", " (The segment is " + role + ".)");
+        b.problem(opener + situation + roleText + givens + question + closer);
 
         b.think("First, let me understand what's happening physically. The extruder axis is coordinated with the toolhead: the planner "
                 + "scales filament motion in proportion to path length, so the ratio of filament to path is fixed for the whole move. "
@@ -202,12 +217,12 @@ public final class ExtrusionFlow implements Family {
                     #[test]
                     fn observed_move_flow() {
                         let f = cruise_flow(Mm(%L), Mm(%E), MmPerS(%VC), Mm(%D)).unwrap();
-                        assert!((f.volumetric_mm3_s - %Q).abs() < 1e-3);
-                        assert!((f.section_mm2 - %S).abs() < 1e-5);
-                        assert!((f.feed.0 - %VF).abs() < 1e-3);
-                        assert!((f.ratio - %R).abs() < 1e-5);
+                        assert!(((f.volumetric_mm3_s - %Q) / %Q).abs() < 1e-3);
+                        assert!(((f.section_mm2 - %S) / %S).abs() < 1e-3);
+                        assert!(((f.feed.0 - %VF) / %VF).abs() < 1e-3);
+                        assert!(((f.ratio - %R) / %R).abs() < 1e-3);
                         let m = mean_flow(Mm(%E), Mm(%D), %T).unwrap();
-                        assert!((m - %QA).abs() < 1e-3);
+                        assert!(((m - %QA) / %QA).abs() < 1e-3);
                     }
 
                     #[test]

@@ -114,8 +114,8 @@ public final class HomingTrigger implements Family {
                     if (endLine > 0) break;
                 }
                 if (trigClock <= 0 || nextClock <= 0) continue;
-                long delay = trigClock - (nextClock - rest);
-                if (delay < 0 || delay > 100 * sample) continue;
+                long delay = Math.floorMod(trigClock - (nextClock - rest), 1L << 32);
+                if (delay > 100 * sample) continue;
                 TraceRecord.Move mv = (TraceRecord.Move) trace.at(lastMoveLine);
                 if (mv.cruiseVMmPerS() <= 0) continue;
                 usedMoveLine = lastMoveLine;
@@ -126,7 +126,7 @@ public final class HomingTrigger implements Family {
                 obs.put("count", (double) count);
                 obs.put("step", step);
                 obs.put("trig", (double) trigClock);
-                obs.put("poll", (double) (nextClock - rest));
+                obs.put("poll", (double) Math.floorMod(nextClock - rest, 1L << 32));
                 Map<String, String> labels = new HashMap<>();
                 labels.put("ask", ASKS[n++ % ASKS.length]);
                 labels.put("kinematics", String.valueOf(trace.settingText("kinematics")));
@@ -164,10 +164,12 @@ public final class HomingTrigger implements Family {
         double dxPoll = v * tPoll, dxConf = v * tConf;
         double stepsPerPoll = dxPoll / step;
         double total = dxPoll + step;
-        long delay = trig - poll;
+        long delay = Math.floorMod(trig - poll, 1L << 32);
         String ask = fd.label("ask");
         String kin = fd.label("kinematics");
-        String stepper = fd.label("stepper").replace('_', ' ');
+        String raw = fd.label("stepper");
+        String suffix = raw.startsWith("stepper_") ? raw.substring("stepper_".length()).toUpperCase(java.util.Locale.ROOT) : raw.replace('_', ' ');
+        String stepper = kin.equals("delta") ? "tower " + suffix : suffix + "-axis";
         boolean second = fd.label("pass").equals("second");
 
         String V = b.q("v", v, 3, "mm/s"), D = b.q("step", step, 6, "mm");
@@ -203,7 +205,19 @@ public final class HomingTrigger implements Family {
                     " Compute the systematic overshoot due to the confirmation reads, and check the delay against the reported clocks.",
                     " What travel does the debounce add before the stop, in mm?");
         };
-        b.problem(situation + givens + question);
+        String opener = b.pick("Repeatability of the machine origin is being audited. ",
+                "You are asked to explain where homing error comes from. ",
+                "A firmware reviewer wants the error budget of an endstop search. ",
+                "Before tightening a part tolerance, the homing precision must be known. ",
+                "");
+        String closer = b.pick(" Separate random error from systematic offset.",
+                " Express distances in millimetres and times in microseconds.",
+                " Treat the switch itself as ideal.",
+                " Show how each term scales with the approach speed.",
+                "");
+        String detail = b.pick(" The switch sits at the end of the rail's travel.", " The endstop is a plain switch read as a digital input by the MCU.",
+                " Only the MCU watches the switch; the host learns the result afterwards.", " The MCU stops the steppers itself when the trigger fires.", "");
+        b.problem(opener + situation + detail + givens + question + closer);
 
         b.think("First, let me understand what's happening physically. The switch closes at some instant, but the MCU only looks at it at discrete poll times, every "
                 + R + " ticks. Whenever the closure happens, the next poll sees it at most one interval later. After that the MCU re-reads the pin "
@@ -283,7 +297,9 @@ public final class HomingTrigger implements Family {
                         assert!((%V * p.poll_s() - %XP).abs() < 1e-5);
                         assert!((%V * p.confirm_s() - %XC).abs() < 1e-5);
                         assert!((p.uncertainty_mm(%V, %D) - %UT).abs() < 1e-5);
-                        assert_eq!(p.confirm_ticks(), %TRIG - %POLL);
+                        let trig: u32 = %TRIG;
+                        let poll: u32 = %POLL;
+                        assert_eq!(p.confirm_ticks(), u64::from(trig.wrapping_sub(poll)));
                         assert_eq!(p.confirm_ticks(), %DL);
                     }
 
@@ -360,10 +376,12 @@ public final class HomingTrigger implements Family {
         r.put("rest", (double) rest);
         r.put("sample", (double) sample);
         r.put("count", (double) count);
-        long poll = nextClock - rest;
+        long poll = Math.floorMod(nextClock - rest, 1L << 32);
         r.put("poll", (double) poll);
-        r.put("trig", (double) stopClock);
-        r.put("delay", (double) (stopClock - poll));
+        // The stop record carries the extended clock; the wire carries its low 32 bits.
+        long stop32 = stopClock & 0xFFFFFFFFL;
+        r.put("trig", (double) stop32);
+        r.put("delay", (double) Math.floorMod(stop32 - poll, 1L << 32));
         double usPerTick = 1e6 / f;
         r.put("t_poll_us", rest * usPerTick);
         r.put("t_conf_us", (count - 1) * sample * usPerTick);

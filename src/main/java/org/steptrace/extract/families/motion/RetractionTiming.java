@@ -110,7 +110,17 @@ public final class RetractionTiming implements Family {
                     " Split the move into its phases: ramp time, ramp distance, and cruise distance.",
                     " Does the move reach its speed limit? Give the ramp distance and the cruise distance.");
         };
-        b.problem(situation + givens + question);
+        String opener = b.pick("Stringing on a part has prompted a look at the retraction settings. ",
+                "You are estimating how much time retractions add to a print. ",
+                "A print engineer reviews one filament move from a recorded job. ",
+                "The extruder's motion limits are being checked against what it actually did. ",
+                "");
+        String closer = b.pick(" Decide whether the profile is a trapezoid or a triangle before computing.",
+                " Work with the filament axis alone; the toolhead is still.",
+                " Show each phase separately.",
+                " Relate the result to the pressure in the melt chamber.",
+                "");
+        b.problem(opener + situation + givens + question + closer);
 
         b.think("First, let me understand what's happening physically. Only the extruder moves, so the planner treats the filament axis as the path: a move of "
                 + L + " mm from rest to rest, limited by " + V + " mm/s and " + A + " mm/s^2. Retraction relieves the melt chamber's pressure so the nozzle stops oozing during travel; the same filament has to be pushed back before printing resumes.");

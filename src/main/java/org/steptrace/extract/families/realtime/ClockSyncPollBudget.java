@@ -47,7 +47,7 @@ public final class ClockSyncPollBudget implements Family {
         List<TraceView.At<TraceRecord.ClockSync>> cs = trace.all(TraceRecord.ClockSync.class);
         int n = 0;
         int i = 1;
-        while (i + K <= cs.size() && out.size() < 3) {
+        while (i + K <= cs.size() && out.size() < 2) {
             boolean ok = true;
             long qBytes = 0, aBytes = 0;
             for (int k = i; k < i + K && ok; k++) {
@@ -146,7 +146,19 @@ public final class ClockSyncPollBudget implements Family {
                     " Find the mean poll period and the wire bytes per query/answer pair.",
                     " Derive the poll interval and per-poll byte cost, then judge whether polling more often would be affordable.");
         };
-        b.problem(situation + givens + question);
+        String opener = b.pick("The cost of keeping two clocks aligned is being weighed against its benefit. ",
+                "You are deciding whether the clock polling rate is well chosen. ",
+                "A timing engineer audits the synchronisation traffic of a recorded session. ",
+                "Before raising the poll rate, the current budget must be known. ",
+                "");
+        String closer = b.pick(" State the formula before the numbers.",
+                " Keep both directions of the link in mind.",
+                " Express small errors in a unit that keeps them readable.",
+                " Compare the answer against a step interval.",
+                "");
+        String detail = b.pick(" The host fits its estimate over past polls with decaying weights.", " Each answer is paired with the host time at which its query was sent.",
+                " Answers share the link with every other response from the MCU.", " Each query is a block holding a single command with no arguments.", "");
+        b.problem(opener + situation + detail + givens + question + closer);
 
         b.think("First, let me understand what's happening physically. The host cannot read the MCU's clock directly; it sends a query, the MCU answers with its clock, and the host fits the pairs of (host time, MCU clock) to a rate and an offset. "
                 + "Between polls the host extrapolates, so the error grows with the time since the last poll and with how wrong the rate is.");

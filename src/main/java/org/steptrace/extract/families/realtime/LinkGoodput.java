@@ -163,7 +163,17 @@ public final class LinkGoodput implements Family {
                     " Break the overhead down and find the share of wire bytes spent on retransmissions.",
                     " Where did the non-payload bytes go? Quantify the overhead and the retransmission share.");
         };
-        b.problem(situation + givens + question);
+        String opener = b.pick("A flaky USB-serial adapter is suspected of slowing prints down. ",
+                "You are sizing how much headroom a degraded link still has. ",
+                "Link efficiency is being measured from a recorded session. ",
+                "A transport engineer wants numbers rather than impressions about a lossy link. ",
+                "");
+        String closer = b.pick(" Count bytes exactly; do not estimate.",
+                " Treat every block as carrying its full framing.",
+                " Explain which bytes count as useful and why.",
+                " Give percentages with their basis stated.",
+                "");
+        b.problem(opener + situation + givens + question + closer);
 
         b.think("First, let me understand what's happening physically. Every message travels inside a block with a length byte, a sequence byte, a 16-bit CRC and a sync byte, so "
                 + FRAME + " bytes per block are never payload. When bytes are lost, the receiver's sequence check fails, the sender times out and resends the whole block; the resend is pure overhead because its payload was already counted once. Acks are bare blocks with no payload at all.");
