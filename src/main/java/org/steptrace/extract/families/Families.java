@@ -17,6 +17,7 @@ import org.steptrace.extract.families.thermal.AdcRangeLimits;
 import org.steptrace.extract.families.thermal.AdcTemperature;
 import org.steptrace.extract.families.thermal.BangBangCycle;
 import org.steptrace.extract.families.thermal.CoolingTimeConstant;
+import org.steptrace.extract.families.thermal.DerivativeNoise;
 import org.steptrace.extract.families.thermal.FopdtHeatingFit;
 import org.steptrace.extract.families.thermal.HeatupOvershoot;
 import org.steptrace.extract.families.thermal.InitialHeatingRate;
@@ -66,6 +67,7 @@ public final class Families {
                 new AdcTemperature(),
                 new BangBangCycle(),
                 new CoolingTimeConstant(),
+                new DerivativeNoise(),
                 new FopdtHeatingFit(),
                 new HeatupOvershoot(),
                 new InitialHeatingRate(),
