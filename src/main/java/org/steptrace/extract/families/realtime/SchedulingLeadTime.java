@@ -146,12 +146,12 @@ public final class SchedulingLeadTime implements Family {
         String DS = b.q("d_s", dS, 6, "s");
         String TST = b.q("t_step", tStep, 6, "s");
         String LEAD = b.q("lead_ms", lead * 1000, 3, "ms", 1e-4);
-        String CAS = b.q("clock_at_send", clockAtSend, 0, "ticks", 1e-7);
+        String CAS = b.q("clock_at_send", clockAtSend, 0, "ticks", 1e-6);
         String LT = b.q("lead_ticks", leadTicks, 0, "ticks", 1e-4);
         String WIRE = b.q("wire_ms", wire * 1000, 3, "ms");
         boolean asksMargin = ask.equals("margin");
         String ST = asksMargin ? b.q("stall_s", stall, 2, "s") : "";
-        String MG = asksMargin ? b.q("margin_ms", margin * 1000, 3, "ms", 1e-4) : "";
+        String MG = asksMargin ? b.q("margin_ms", margin * 1000, 2, "ms", 1e-4) : "";
         boolean survives = margin > 0;
 
         String intro = b.pick(
