@@ -51,6 +51,15 @@ public final class ClockOffsetPrediction implements Family {
             List<TraceView.At<TraceRecord.ClockSync>> win = all.subList(start, start + w);
             TraceView.At<TraceRecord.ClockSync> later = all.get(start + need - 1);
             if (win.get(w - 1).record().sentTimeS() - win.get(0).record().sentTimeS() <= 0) continue;
+            // Skip a window that lies exactly on the nominal line, later sample included: nothing to predict.
+            double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
+            for (int i = start; i < start + need; i++) {
+                TraceRecord.ClockSync cs = all.get(i).record();
+                double res = cs.mcuClock() - trace.clockHz() * cs.sentTimeS();
+                lo = Math.min(lo, res);
+                hi = Math.max(hi, res);
+            }
+            if (hi - lo < 0.05) continue;
             Map<String, Double> obs = new HashMap<>();
             for (int i = 0; i < w; i++) {
                 obs.put("t" + (i + 1), win.get(i).record().sentTimeS());

@@ -140,14 +140,15 @@ public final class McuTaskLoad implements Family {
         };
         b.problem(intro + data + question);
 
-        b.think("First, let me understand what's happening physically. The MCU's main loop runs background tasks; time spent in interrupts and step timers is what is left. The report adds up only the busy part of each pass, so sum / f is the busy time in seconds and the rest of the period was idle or spent in timers.");
+        b.think("First, let me understand what's happening physically. The MCU's main loop runs background tasks and sleeps when it has nothing to do; the report adds up only the busy part of each pass, idle sleep excluded, so sum / f is the busy time in seconds and the rest of the period was spent asleep, waiting for the next event.");
         b.think("Mean busy time per iteration = " + S + " / " + C + " = " + MT + " ticks. One tick is " + TICKNS + " ns, so that is " + MT + " / " + FN + " = " + MU
                 + " us. The loop ran " + C + " / " + P + " = " + RATE + " times per second.");
         b.think("Busy time over the period = " + S + " / " + FN + " = " + BUSY + " s, a fraction " + BUSY + " / " + P + " = " + LOAD + " % of the period.");
         b.think("For the spread, the squared accumulator stores ceil(d^2/256), so 256 x sumsq / count = " + MSQ + " ticks^2 is an upper estimate of the mean square, and the mean squared is " + MT2
                 + " ticks^2. Variance = mean square - square of mean, and the standard deviation comes out as sqrt(count x sumsq x 256 - sum^2) / count = " + SDT + " ticks = " + SDU + " us. "
                 + "Wait, I should not read too much into that: each iteration's rounding up adds between 0 and 256 ticks^2 to the mean square, so the estimate carries a floor of up to sqrt(256) = 16 ticks even when every iteration takes exactly the same time. "
-                + "A standard deviation of " + SDT + " ticks " + (sdTicks <= 16 ? "is within that floor, so it does not prove the iterations vary." : "exceeds that floor, so the iterations really do vary."));
+                + (sdTicks < 1e-9 ? "Here the result is exactly zero: every pass took the same busy time, and its square happened to be a multiple of 256, so the rounding added nothing."
+                        : "A standard deviation of " + SDT + " ticks " + (sdTicks <= 16 ? "is within that floor, so it does not prove the iterations vary." : "exceeds that floor, so the iterations really do vary.")));
 
         b.controlProblem("From one task-statistics report (count = " + C + ", sum = " + S + ", sumsq = " + SQ + " over " + P + " s at " + FN
                 + " Hz), compute the mean task time, the MCU's busy fraction and the standard deviation of the task time.");

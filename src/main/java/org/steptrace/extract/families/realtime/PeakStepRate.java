@@ -109,9 +109,9 @@ public final class PeakStepRate implements Family {
         String VM = hasVmax ? b.q("vmax", vmax, 1, "mm/s") : "";
 
         String intro = b.pick(
-                "On a " + kin + " printer driven by " + H5Scenario.boardWords(trace) + " (timer at " + FN + " Hz), the host sent " + NB + " step-queue commands (interval, count, add) for the " + stepper + " motor " + H5Scenario.doing(kind) + ". ",
+                "On " + H5Scenario.boardWords(trace) + " (timer at " + FN + " Hz), the host sent " + NB + " step-queue commands (interval, count, add) for the " + stepper + " motor " + H5Scenario.doing(kind) + ". ",
                 "A run " + H5Scenario.doing(kind) + " on a " + kin + " machine sent the " + stepper + " motor " + NB + " step-queue commands, each a run of steps whose spacing starts at an interval and changes by a constant add per step; the MCU timer counts at " + FN + " Hz. ",
-                "The " + stepper + " motor of a " + kin + " printer (" + H5Scenario.boardWords(trace) + ", " + FN + " Hz timer) received " + NB + " commands of the form (interval, count, add) " + H5Scenario.doing(kind) + ". ");
+                "The " + stepper + " motor of " + H5Scenario.boardWords(trace) + " (" + FN + " Hz timer) received " + NB + " commands of the form (interval, count, add) " + H5Scenario.doing(kind) + ". ");
         String data = b.pick(
                 "Across all of them the shortest spacing between two consecutive steps was " + G + " ticks. One step moves the carriage side of this motor by " + D + " mm.",
                 "Scanning every command for its smallest gap (first or last step, since the gaps change linearly), the minimum over the run is " + G + " ticks; the motor's step distance is " + D + " mm.",

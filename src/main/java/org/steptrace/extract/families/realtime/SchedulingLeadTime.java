@@ -146,12 +146,13 @@ public final class SchedulingLeadTime implements Family {
         String DS = b.q("d_s", dS, 6, "s");
         String TST = b.q("t_step", tStep, 6, "s");
         String LEAD = b.q("lead_ms", lead * 1000, 3, "ms", 1e-4);
-        String CAS = b.q("clock_at_send", clockAtSend, 0, "ticks", 1e-7);
+        String CAS = b.q("clock_at_send", clockAtSend, 0, "ticks", 1e-6);
         String LT = b.q("lead_ticks", leadTicks, 0, "ticks", 1e-4);
         String WIRE = b.q("wire_ms", wire * 1000, 3, "ms");
         boolean asksMargin = ask.equals("margin");
+        boolean alone = f.observed("qsteps") == 1;
         String ST = asksMargin ? b.q("stall_s", stall, 2, "s") : "";
-        String MG = asksMargin ? b.q("margin_ms", margin * 1000, 3, "ms", 1e-4) : "";
+        String MG = asksMargin ? b.q("margin_ms", margin * 1000, 2, "ms", 1e-4) : "";
         boolean survives = margin > 0;
 
         String intro = b.pick(
@@ -163,8 +164,8 @@ public final class SchedulingLeadTime implements Family {
                 "Its clock synchroniser last observed MCU clock " + CY + " at host time " + TY + " s, with an estimated frequency of " + FR + " Hz. ",
                 "Clock model in force: at host time " + TY + " s the MCU counter was " + CY + ", advancing at an estimated " + FR + " ticks per second. ");
         String block = b.pick(
-                "At host time " + TS + " s the host began writing a " + BY + "-byte block holding " + QS + " step-queue commands (each carrying interval, count and add); the first of them schedules " + CNT + " steps of the " + stepper + " motor starting at MCU clock " + FC + ". The serial link runs at " + BD + " baud.",
-                "A " + BY + "-byte block with " + QS + " step-queue commands left the host at " + TS + " s over a " + BD + " baud link. Its first command starts a run of " + CNT + " " + stepper + " steps whose first step is due at MCU clock " + FC + ".",
+                "At host time " + TS + " s the host began writing a " + BY + "-byte block holding " + (alone ? "one step-queue command (carrying interval, count and add); it schedules " : QS + " step-queue commands (each carrying interval, count and add); the first of them schedules ") + CNT + " steps of the " + stepper + " motor starting at MCU clock " + FC + ". The serial link runs at " + BD + " baud.",
+                "A " + BY + "-byte block with " + (alone ? "a single step-queue command" : QS + " step-queue commands") + " left the host at " + TS + " s over a " + BD + " baud link. Its first command starts a run of " + CNT + " " + stepper + " steps whose first step is due at MCU clock " + FC + ".",
                 "At " + TS + " s (host time) a block of " + BY + " bytes went out on the " + BD + " baud serial line; its first step-queue command (one of " + QS + ") puts the first of " + CNT + " " + stepper + " steps at clock " + FC + ".");
         String question = switch (ask) {
             case "lead" -> b.pick(" How far ahead of its execution (in ms) was that first step sent? Explain why the host works that far ahead.",

@@ -116,6 +116,7 @@ public final class StepCompressionRatio implements Family {
         String ST = b.count("steps", (long) steps, "steps");
         String NC = H5Scenario.count(b, "cmds", (long) cmds, "commands");
         String OT = H5Scenario.count(b, "other", (long) other, "messages");
+        String msgWord = other == 1 ? "message" : "messages";
         String BY = b.count("bytes", (long) bytes, "bytes");
         String BPS = b.q("bytes_per_step", bps, 4, "bytes/step");
         String SPC = b.q("steps_per_cmd", spc, 2, "steps/command");
@@ -135,11 +136,11 @@ public final class StepCompressionRatio implements Family {
                 "Each step command on this link carries three numbers (interval, count, add) and expands on the MCU into count steps with linearly changing gaps. ");
         String data = b.pick(
                 "On " + H5Scenario.boardWords(trace) + " (timer " + FN + " Hz), " + NB + " consecutive blocks that carried step commands, recorded " + H5Scenario.doing(kind) + ", held " + NC + " such commands (plus " + OT
-                        + " other messages) describing " + ST + " steps in " + BY + " bytes of blocks. The longest run among them was interval = " + LI + ", count = " + LC + ", add = " + LA + ".",
+                        + " other " + msgWord + ") describing " + ST + " steps in " + BY + " bytes of blocks. The longest run among them was interval = " + LI + ", count = " + LC + ", add = " + LA + ".",
                 "A trace " + H5Scenario.doing(kind) + " on " + H5Scenario.boardWords(trace) + " (" + FN + " Hz) shows " + NB + " consecutive step-carrying blocks: " + BY + " bytes on the wire, " + NC + " step commands and "
-                        + OT + " other messages, " + ST + " steps in all. Largest command: (" + LI + ", " + LC + ", " + LA + ").",
+                        + OT + " other " + msgWord + ", " + ST + " steps in all. Largest command: (" + LI + ", " + LC + ", " + LA + ").",
                 "Over " + NB + " consecutive blocks with step commands (" + BY + " bytes, " + H5Scenario.doing(kind) + ", " + FN + " Hz MCU timer) the host encoded " + ST + " steps in " + NC
-                        + " commands; " + OT + " other messages shared those blocks. The biggest single command had interval " + LI + ", count " + LC + ", add " + LA + ".");
+                        + " commands; " + OT + " other " + msgWord + " shared those blocks. The biggest single command had interval " + LI + ", count " + LC + ", add " + LA + ".");
         String question = switch (ask) {
             case "bytes-per-step" -> b.pick(" How many bytes of wire traffic does one step cost on average?", " Compute the average number of bytes per step, framing included.");
             case "ratio" -> b.pick(" Compared with sending a 4-byte absolute clock for every step, what compression factor does this achieve?",
@@ -151,7 +152,7 @@ public final class StepCompressionRatio implements Family {
 
         b.think("First, let me understand what's happening physically. During a constant-speed stretch the step gaps are constant, so add = 0 and one command covers a long run; during acceleration the gaps shrink roughly linearly over short stretches, which add captures. Either way one command replaces many timestamps.");
         b.think("Average cost: " + BY + " bytes / " + ST + " steps = " + BPS + " bytes per step. Each command covers " + ST + " / " + NC + " = " + SPC
-                + " steps on average. These bytes include framing and the " + OT + " other messages that shared the blocks, so the cost is an upper bound for the step commands alone.");
+                + " steps on average. These bytes include framing and the " + OT + " other " + msgWord + " that shared the blocks, so the cost is an upper bound for the step commands alone.");
         b.think("Baseline: one 32-bit clock per step would take 4 x " + ST + " = " + RAW + " bytes (before any framing). Compression factor = " + RAW + " / " + BY + " = " + RT + ".");
         b.think("Largest command: the k-th step lands at k x interval + add x k(k-1)/2 after the previous one, so the whole run spans " + LC + " x " + LI + " + (" + LA + ") x " + LC + " x (" + LC + " - 1) / 2 = " + SPAN
                 + " ticks = " + SPMS + " ms. Its last gap is interval + (count - 1) x add = " + LG + " ticks. Wait, is the first gap interval or interval + add? The first step comes interval after the previous one, and the gap grows by add after each step, so the last gap is interval + (count - 1) add, as used.");
