@@ -11,8 +11,8 @@ import org.steptrace.extract.dataset.Extractor;
 
 /**
  * Runs the library's scenarios round by round (one round: every kind once), writing their
- * traces and feeding them to an extractor, until it holds enough entries, the scenario budget is
- * spent, or three rounds in a row add nothing. Rounds have a fixed size, so the traces and entries
+ * traces and feeding them to an extractor, until it holds enough entries to choose from (see
+ * {@link #enough}), the scenario budget is spent, or three rounds in a row add nothing. Rounds have a fixed size, so the traces and entries
  * do not depend on how many jobs run them.
  */
 public final class ScenarioHarvest {
@@ -40,7 +40,7 @@ public final class ScenarioHarvest {
         int run = 0;
         int failed = 0;
         int barren = 0;
-        while (extractor.entries().size() < entries && run < maxScenarios && barren < 3) {
+        while (!enough(extractor, entries) && run < maxScenarios && barren < 3) {
             List<Future<ScenarioRunner.Result>> futures = new ArrayList<>();
             for (int i = run; i < Math.min(run + round, maxScenarios); i++) {
                 Scenario s = library.scenario(i);
@@ -59,6 +59,21 @@ public final class ScenarioHarvest {
             progress.round(run, extractor.entries().size());
         }
         return new Result(run, failed);
+    }
+
+    /**
+     * Enough to pick {@code entries} balanced over families: every family seen so far could give its
+     * share, or there are twice as many as needed (families found only in rare scenarios then give
+     * what they have).
+     */
+    static boolean enough(Extractor extractor, int entries) {
+        int total = extractor.entries().size();
+        if (total >= 2 * entries) return true;
+        if (total < entries) return false;
+        java.util.Map<String, Integer> byFamily = new java.util.HashMap<>();
+        for (var e : extractor.entries()) byFamily.merge(e.draft().familyId(), 1, Integer::sum);
+        int share = (int) Math.ceil((double) entries / byFamily.size());
+        return byFamily.values().stream().allMatch(n -> n >= share);
     }
 
     private static <T> T get(Future<T> f) throws IOException, InterruptedException {

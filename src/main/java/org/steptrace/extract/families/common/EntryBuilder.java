@@ -171,15 +171,19 @@ public final class EntryBuilder {
         return s.matches("-0(\\.0*)?") ? s.substring(1) : s;
     }
 
-    /** Significant digits: plain between 1e-3 and 1e6, otherwise scientific like 1.25e-7. */
+    /**
+     * Significant digits: plain between 1e-3 and 1e6, otherwise scientific like 1.25e-7. A value
+     * with more integer digits than {@code digits} prints as its whole number (4167, not 4170),
+     * since a reader takes trailing zeros of a plain number as exact.
+     */
     public static String significant(double v, int digits) {
         if (v == 0) return "0";
         double a = Math.abs(v);
         if (a >= 1e-3 && a < 1e6) {
             int mag = (int) Math.floor(Math.log10(a));
+            if (mag + 1 >= digits) return String.format(Locale.ROOT, "%.0f", v);
             int decimals = Math.max(0, digits - 1 - mag);
-            String s = new java.math.BigDecimal(v).round(new java.math.MathContext(digits)).setScale(decimals, java.math.RoundingMode.HALF_EVEN).toPlainString();
-            return s;
+            return new java.math.BigDecimal(v).setScale(decimals, java.math.RoundingMode.HALF_EVEN).toPlainString();
         }
         String s = String.format(Locale.ROOT, "%." + (digits - 1) + "e", v);
         // 1.250e-07 → 1.250e-7
