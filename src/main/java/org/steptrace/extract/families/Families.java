@@ -2,6 +2,7 @@ package org.steptrace.extract.families;
 
 import java.util.List;
 import org.steptrace.extract.Family;
+import org.steptrace.extract.families.motion.ArcChordSpeed;
 import org.steptrace.extract.families.motion.CoreXYMotorMotion;
 import org.steptrace.extract.families.motion.DeltaCarriageHeights;
 import org.steptrace.extract.families.motion.JunctionCornerSpeed;
@@ -24,6 +25,7 @@ public final class Families {
                 new StepIntervalVelocity(),
                 new StepsForMove(),
                 new CoreXYMotorMotion(),
-                new DeltaCarriageHeights());
+                new DeltaCarriageHeights(),
+                new ArcChordSpeed());
     }
 }
