@@ -59,10 +59,17 @@ public final class ArcChordSpeed implements Family {
                 double sumTurn = 0;
                 for (int k = i; k < j; k++) sumTurn += Math.abs(turnDeg(moves.get(k - 1).record(), moves.get(k).record()));
                 long chords = Math.round(360 / (sumTurn / junctions));
-                int pick = i + junctions / 2;
-                for (int k = pick; k < j && out.size() < 20; k += Math.max(1, junctions / 4)) {
+                int pick = i + 1;
+                for (int k = pick; k < j && out.size() < 20; k += Math.max(1, junctions / 8)) {
                     TraceRecord.Move p = moves.get(k - 1).record(), c = moves.get(k).record();
                     if (Math.abs(p.endVMmPerS() - c.startVMmPerS()) > 1e-9 || p.accelMmPerS2() != c.accelMmPerS2()) continue;
+                    // The junction speed must be what this family explains: the corner limit or the chord speed, whichever is lower.
+                    double th = Math.toRadians(180 - Math.abs(turnDeg(p, c))) / 2;
+                    double a = p.accelMmPerS2();
+                    double vj2 = a * scv * scv * (Math.sqrt(2) - 1) / a * Math.sin(th) / (1 - Math.sin(th));
+                    double vc2 = 0.5 * Math.min(Moves.lengthMm(p), Moves.lengthMm(c)) * a * Math.tan(th);
+                    double expect = Math.min(Math.sqrt(Math.min(vj2, vc2)), c.cruiseVMmPerS());
+                    if (Math.abs(p.endVMmPerS() - expect) > 1e-6 * Math.max(1, expect)) continue;
                     Map<String, String> labels = new HashMap<>();
                     labels.put("ask", ASKS[n++ % ASKS.length]);
                     labels.put("kinematics", String.valueOf(trace.settingText("kinematics")));
