@@ -223,10 +223,10 @@ public final class StepIntervalVelocity implements Family {
         b.alternatives("Measuring speed from a single gap is noisy when the host rounds step times to whole ticks; a least-squares fit of position against time over many steps smooths that out. "
                 + "Sending speed and acceleration instead of intervals would move division into the MCU's step interrupt, which small MCUs cannot afford.");
         switch (ask) {
-            case "speed" -> b.answer("mm/s, mm/s^2", 0.1, "v_first", "a_pair");
-            case "accel" -> b.answer("mm/s^2", 0.1, "a_run");
+            case "speed" -> b.answer("mm/s, mm/s²", 0.1, "v_first", "a_pair");
+            case "accel" -> b.answer("mm/s²", 0.1, "a_run");
             case "end-speed" -> b.answer("mm/s", 1e-3, "v_first", "v_last");
-            default -> b.answer("mm/s^2", 0.1, "a_est", "a_pair");
+            default -> b.answer("mm/s²", 0.1, "a_est", "a_pair");
         }
         return b.build();
     }
