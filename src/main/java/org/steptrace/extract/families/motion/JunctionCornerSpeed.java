@@ -157,7 +157,12 @@ public final class JunctionCornerSpeed implements Family {
                     " What angle does the junction formula use for this corner, and what speed limit follows?",
                     " Find the junction angle the planner works with and the speed it allows.");
         };
-        b.problem(situation + limits + question);
+        String frame = b.pick("",
+                "You are reviewing how a motion planner treats corners. ",
+                "Corner speed decides both print time and ringing at corners; check one junction. ",
+                "A planner must slow down at sharp corners but not at gentle ones; quantify that for one corner. ",
+                "Audit one junction of a recorded toolpath against the cornering rule. ");
+        b.problem(frame + situation + limits + question);
 
         b.think("First, let me understand what's happening physically. At a sharp corner the velocity vector would have to change direction instantly, "
                 + "which needs infinite acceleration. The planner instead pretends the corner is rounded by a small arc tangent to both segments and asks "

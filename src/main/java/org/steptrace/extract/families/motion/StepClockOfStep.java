@@ -117,7 +117,12 @@ public final class StepClockOfStep implements Family {
                     " Compute the clock of the final step of the run, then also of step " + K + ".",
                     " Find the clock of the last step, and of step " + K + ".");
         };
-        b.problem(situation + clock + question);
+        String frame = b.pick("",
+                "You are auditing a motion controller's step stream offline. ",
+                "A firmware engineer wants to confirm that a queued step run lands where the host intended. ",
+                "While debugging a timing glitch, you decode one queued run by hand. ",
+                "To check the MCU's integer step arithmetic, reproduce one step time from a logged run. ");
+        b.problem(frame + situation + clock + question);
 
         b.think("First, let me understand what the MCU does with this. It keeps the time of the last step and, for each new step, adds the current interval, "
                 + "then changes the interval by add. So the gaps are I, I + A, I + 2A, ... and the interval "

@@ -125,7 +125,12 @@ public final class StepIntervalVelocity implements Family {
                     " What acceleration does the add term encode, to first order, and how well does the first pair of gaps agree?",
                     " Derive the acceleration from interval and add, and check it on the first two gaps.");
         };
-        b.problem(situation + run + question);
+        String frame = b.pick("",
+                "You only have the step log, not the planner's speeds, and want to read the motion back from it. ",
+                "A logic-analyser style review of a step stream: infer the motion from the timing alone. ",
+                "To sanity-check a motion planner, reconstruct speed and acceleration from one queued step run. ",
+                "Step timing encodes the axis's speed; decode one run. ");
+        b.problem(frame + situation + run + question);
 
         b.think("First, let me understand what's happening physically. One step moves the axis by a fixed distance s, and the gap between steps is I ticks of a clock at f Hz, "
                 + "so the gap lasts I/f seconds and the speed over it is v = s/(I/f) = s f / I. A shrinking gap means a rising speed.");
@@ -223,10 +228,10 @@ public final class StepIntervalVelocity implements Family {
         b.alternatives("Measuring speed from a single gap is noisy when the host rounds step times to whole ticks; a least-squares fit of position against time over many steps smooths that out. "
                 + "Sending speed and acceleration instead of intervals would move division into the MCU's step interrupt, which small MCUs cannot afford.");
         switch (ask) {
-            case "speed" -> b.answer("mm/s, mm/s^2", 0.1, "v_first", "a_pair");
-            case "accel" -> b.answer("mm/s^2", 0.1, "a_run");
+            case "speed" -> b.answer("mm/s, mm/s²", 0.1, "v_first", "a_pair");
+            case "accel" -> b.answer("mm/s²", 0.1, "a_run");
             case "end-speed" -> b.answer("mm/s", 1e-3, "v_first", "v_last");
-            default -> b.answer("mm/s^2", 0.1, "a_est", "a_pair");
+            default -> b.answer("mm/s²", 0.1, "a_est", "a_pair");
         }
         return b.build();
     }
