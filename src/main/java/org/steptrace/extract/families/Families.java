@@ -6,6 +6,7 @@ import org.steptrace.extract.families.errors.ClockExtension;
 import org.steptrace.extract.families.errors.CrcDetection;
 import org.steptrace.extract.families.errors.LateCommand;
 import org.steptrace.extract.families.errors.LostCommDetection;
+import org.steptrace.extract.families.errors.MoveQueueBudget;
 import org.steptrace.extract.families.errors.RetransmitRecovery;
 import org.steptrace.extract.families.errors.RtoFromRtt;
 import org.steptrace.extract.families.errors.ShutdownSequence;
@@ -24,6 +25,7 @@ public final class Families {
                 new LostCommDetection(),
                 new ShutdownSequence(),
                 new ClockExtension(),
-                new LateCommand());
+                new LateCommand(),
+                new MoveQueueBudget());
     }
 }
