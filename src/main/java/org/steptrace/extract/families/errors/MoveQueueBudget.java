@@ -23,6 +23,10 @@ import org.steptrace.trace.TraceRecord;
 public final class MoveQueueBudget implements Family {
     private static final String[] ASKS = {"occupancy", "buffer-time", "headroom"};
 
+    private static String an(String w) {
+        return w.matches("(?i)^[aeiou].*") ? "an" : "a";
+    }
+
     @Override
     public String id() {
         return "move-queue-budget";
@@ -138,8 +142,8 @@ public final class MoveQueueBudget implements Family {
         String BUF = b.q("buffer_s", buf, 3, "s"), UT = b.q("util_pct", 100 * occMax / q, 1, "%");
 
         String intro = b.pick(
-                "A " + kin + " printer with a " + board + " controller ran " + scen + ". At start-up the MCU reported that its move queue holds " + Q + " step commands in total, shared by all steppers.",
-                "The MCU of a " + board + " board (" + kin + " kinematics) answered the host's configuration query with a move-queue size of " + Q + " slots; the job was " + scen + ".",
+                "A " + kin + " printer with " + an(board) + " " + board + " controller ran " + scen + ". At start-up the MCU reported that its move queue holds " + Q + " step commands in total, shared by all steppers.",
+                "The MCU of " + an(board) + " " + board + " board (" + kin + " kinematics) answered the host's configuration query with a move-queue size of " + Q + " slots; the job was " + scen + ".",
                 "For " + scen + " on a " + kin + " machine, the " + board + " MCU offers " + Q + " move-queue slots (one per step-queue command, all steppers together).");
         String given = b.pick(
                 " In the busiest second of motion (steps due between " + W + " s and " + W1 + " s of print time) the host issued " + N + " step commands. Each was sent ahead of its first step by " + ML + " s on average and at most " + XL + " s.",
