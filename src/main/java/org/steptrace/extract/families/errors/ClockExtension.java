@@ -23,6 +23,10 @@ public final class ClockExtension implements Family {
     private static final String[] ASKS = {"extend", "wrap-period", "next-wrap"};
     private static final double TWO32 = 4294967296.0;
 
+    private static String an(String w) {
+        return w.matches("(?i)^[aeiou].*") ? "an" : "a";
+    }
+
     @Override
     public String id() {
         return "clock-32bit-extension";
@@ -109,9 +113,9 @@ public final class ClockExtension implements Family {
         String EPLOW = epochs > 0 ? b.count("epoch_base", epochs * 4294967296L, "ticks") : "0";
 
         String intro = b.pick(
-                "A " + board + " controller's timer runs at " + F + " Hz and keeps a 64-bit tick count internally, but every clock value on the wire is only the low 32 bits.",
-                "The MCU on a " + board + " board counts ticks at " + F + " Hz; its messages carry just the low 32 bits of that count.",
-                "On a " + board + " board the MCU clock ticks at " + F + " Hz, and responses report it truncated to 32 bits.");
+                (an(board).equals("an") ? "An" : "A") + " " + board + " controller's timer runs at " + F + " Hz and keeps a 64-bit tick count internally, but every clock value on the wire is only the low 32 bits.",
+                "The MCU on " + an(board) + " " + board + " board counts ticks at " + F + " Hz; its messages carry just the low 32 bits of that count.",
+                "On " + an(board) + " " + board + " board the MCU clock ticks at " + F + " Hz, and responses report it truncated to 32 bits.");
         String given = b.pick(
                 " The host's last 64-bit clock estimate was " + LAST + ". The next clock response carried the 32-bit value " + WIRE + ".",
                 " After its previous sync the host held the 64-bit clock " + LAST + "; the next answer on the wire said " + WIRE + ".",

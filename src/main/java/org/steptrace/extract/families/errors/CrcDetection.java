@@ -24,6 +24,10 @@ public final class CrcDetection implements Family {
     private static final String[] ASKS = {"hours-undetected", "mtbu", "trace-undetected"};
     private static final double[] HOURS = {8, 24, 72, 200};
 
+    private static String an(String w) {
+        return w.matches("(?i)^[aeiou].*") ? "an" : "a";
+    }
+
     @Override
     public String id() {
         return "crc-detection-power";
@@ -117,7 +121,7 @@ public final class CrcDetection implements Family {
         String intro = b.pick(
                 "A " + kin + " printer (" + board + " controller board) was driven over a deliberately noisy serial line at " + BAUD
                         + " baud, where bytes were dropped and flipped.",
-                "On a " + board + " board running a " + kin + " machine, the host talked to the microcontroller over a " + BAUD
+                "On " + an(board) + " " + board + " board running a " + kin + " machine, the host talked to the microcontroller over a " + BAUD
                         + " baud UART that was made to lose and corrupt bytes.",
                 "A lossy-link test was run on a " + kin + " machine whose " + board + " controller sits at the end of a " + BAUD
                         + " baud serial cable that drops and damages bytes.");

@@ -22,6 +22,10 @@ import org.steptrace.trace.TraceRecord;
 public final class LateCommand implements Family {
     private static final String[] ASKS = {"lateness", "lead-lost", "wire-compare"};
 
+    private static String an(String w) {
+        return w.matches("(?i)^[aeiou].*") ? "an" : "a";
+    }
+
     @Override
     public String id() {
         return "timer-too-close";
@@ -96,9 +100,9 @@ public final class LateCommand implements Family {
         String SPAN = b.q("batch_s", interval * count / freq, 4, "s");
 
         String intro = b.pick(
-                "A " + kin + " printer on a " + board + " board was in the middle of a move when the host stopped sending for several seconds, starting at " + TF + " s.",
-                "On a " + board + " controller (" + kin + "), the host process stalled at " + TF + " s in the middle of motion and went quiet for several seconds.",
-                "Mid-move on a " + kin + " machine with a " + board + " board, the host froze at t = " + TF + " s and resumed several seconds later.");
+                "A " + kin + " printer on " + an(board) + " " + board + " board was in the middle of a move when the host stopped sending for several seconds, starting at " + TF + " s.",
+                "On " + an(board) + " " + board + " controller (" + kin + "), the host process stalled at " + TF + " s in the middle of motion and went quiet for several seconds.",
+                "Mid-move on a " + kin + " machine with " + an(board) + " " + board + " board, the host froze at t = " + TF + " s and resumed several seconds later.");
         String given = b.pick(
                 " When it resumed, the next step command it had queued (" + CN + " steps, first interval " + IV + " ticks) asked for its first step at MCU clock " + S + ", but the MCU only received and loaded it at clock " + A + ". The clock runs at " + F + " Hz. The MCU shut down with \"Timer too close\".",
                 " The first step-queue command after the stall was scheduled to start at clock " + S + " (" + CN + " steps, interval " + IV + " ticks); the MCU processed it at clock " + A + " and immediately shut down (\"Timer too close\"). Clock rate: " + F + " Hz.",

@@ -23,6 +23,10 @@ import org.steptrace.trace.TraceRecord;
 public final class LostCommDetection implements Family {
     private static final String[] ASKS = {"delay", "bounds", "mcu-first"};
 
+    private static String an(String w) {
+        return w.matches("(?i)^[aeiou].*") ? "an" : "a";
+    }
+
     @Override
     public String id() {
         return "lost-communication-detection";
@@ -111,9 +115,9 @@ public final class LostCommDetection implements Family {
         b.literal(0.9839);
 
         String intro = b.pick(
-                "A " + kin + " printer with a " + board + " controller was holding its hot end at temperature when the serial link went dead at " + TF + " s (host clock).",
-                "During a link-drop test on a " + board + " board (" + kin + "), every byte between host and MCU stopped getting through from t = " + TF + " s.",
-                "The cable between the host and a " + board + " controller of a " + kin + " machine was effectively cut at " + TF + " s while a heater was regulating.");
+                "A " + kin + " printer with " + an(board) + " " + board + " controller was holding its hot end at temperature when the serial link went dead at " + TF + " s (host clock).",
+                "During a link-drop test on " + an(board) + " " + board + " board (" + kin + "), every byte between host and MCU stopped getting through from t = " + TF + " s.",
+                "The cable between the host and " + an(board) + " " + board + " controller of a " + kin + " machine was effectively cut at " + TF + " s while a heater was regulating.");
         String given = b.pick(
                 " The host polls the MCU's clock in the background. The last poll that got an answer went out at " + TOK + " s; the next five went out at " + P[0] + ", " + P[1] + ", " + P[2] + ", " + P[3] + " and " + P[4] + " s with no reply. The host shut down with a lost-communication error at " + TH + " s.",
                 " Clock polls: last answered one sent at " + TOK + " s, then unanswered ones at " + P[0] + ", " + P[1] + ", " + P[2] + ", " + P[3] + ", " + P[4] + " s; the host declared the MCU lost at " + TH + " s.",

@@ -22,6 +22,10 @@ import org.steptrace.trace.TraceRecord;
 public final class RetransmitRecovery implements Family {
     private static final String[] ASKS = {"resend-delay", "ack-delay", "bytes"};
 
+    private static String an(String w) {
+        return w.matches("(?i)^[aeiou].*") ? "an" : "a";
+    }
+
     @Override
     public String id() {
         return "retransmit-recovery";
@@ -152,8 +156,8 @@ public final class RetransmitRecovery implements Family {
 
         String linkText = uart ? "a " + BAUD + " baud UART (8N1, 10 bits per byte)" : "a USB link whose wire time the host treats as zero";
         String intro = b.pick(
-                "A " + kin + " printer with a " + board + " controller runs over " + linkText + " that loses and corrupts bytes.",
-                "On a lossy-link test of a " + board + " board (" + kin + " kinematics), the host and the MCU talk over " + linkText + ".",
+                "A " + kin + " printer with " + an(board) + " " + board + " controller runs over " + linkText + " that loses and corrupts bytes.",
+                "On a lossy-link test of " + an(board) + " " + board + " board (" + kin + " kinematics), the host and the MCU talk over " + linkText + ".",
                 "The serial path between host and " + board + " controller of a " + kin + " machine is " + linkText + ", deliberately made unreliable.");
         String event = b.pick(
                 " At host time " + TO + " s the host sent the command block with sequence number " + SEQ + ". At " + TR + " s it rewrote "
@@ -185,10 +189,10 @@ public final class RetransmitRecovery implements Family {
         b.think("First, let me understand what's happening physically. Every command block carries a 4-bit sequence number and the MCU answers with the sequence it expects next. If that number moves past " + SEQ
                 + ", the block arrived intact. If the MCU keeps reporting " + SEQ + " after the block was sent, the block was damaged or lost and the MCU is asking for it again; if nothing at all comes back, the host's retransmit timer eventually fires.");
         if (nak) {
-            b.think("Here an empty MCU block with expected seq " + SEQ + " arrived at " + TR + " s, exactly when the resend went out. That is a repeated acknowledgement, which the host treats as a NAK: it resends immediately without waiting for its timer and without doubling the timeout. The delay from the original send was " + TR + " - " + TO + " = " + DR + " ms."
+            b.think("Here an empty MCU block with expected seq " + SEQ + " arrived at " + TR + " s, exactly when the resend went out. That is a repeated acknowledgement, which the host treats as a NAK: it resends immediately without waiting for its timer and without doubling the timeout. The delay from the original send was " + "(" + TR + " - " + TO + ") s = " + DR + " ms."
                     + (uart ? " That is roughly the time to clock the block out, let the MCU find the bad CRC and return a 5-byte block: the first block alone takes " + L[0] + " x 10 / " + BAUD + " s = " + FW + " ms on the wire." : ""));
         } else {
-            b.think("No repeated acknowledgement came, so this resend was the timer's. The timer is armed at send time + RTO + wire time of the first pending block. The delay was " + TR + " - " + TO + " = " + DR + " ms"
+            b.think("No repeated acknowledgement came, so this resend was the timer's. The timer is armed at send time + RTO + wire time of the first pending block. The delay was " + "(" + TR + " - " + TO + ") s = " + DR + " ms"
                     + (uart ? "; the first block's wire time is " + L[0] + " x 10 / " + BAUD + " s = " + FW + " ms, leaving RTO = " + DR + " - " + FW + " = " + RTO + " ms."
                             : ", and with no wire time on this link the whole delay is the RTO: " + RTO + " ms.")
                     + " Wait, I should check that against the clamps: the RTO cannot go below 25 ms or above 5 s, and " + RTO + " ms is inside. After a timeout the host doubles it, so the next timeout would be " + NEXT + " ms.");
@@ -206,7 +210,7 @@ public final class RetransmitRecovery implements Family {
         an.append("Step 1: Trigger. ").append(nak
                 ? "An empty MCU block repeating expected seq " + SEQ + " arrived at " + TR + " s, the moment of the resend: a NAK, so the resend is immediate and the RTO is left unchanged."
                 : "No repeated acknowledgement arrived before " + TR + " s: the retransmit timer fired, the RTO doubles afterwards and NAKs are ignored until the resent blocks are acknowledged.").append("\n\n");
-        an.append("Step 2: Resend delay. t_retx - t_orig = ").append(TR).append(" - ").append(TO).append(" = ").append(DR).append(" ms");
+        an.append("Step 2: Resend delay. t_retx - t_orig = ").append("(").append(TR).append(" - ").append(TO).append(") s = ").append(DR).append(" ms");
         if (!nak) an.append(uart ? "; minus the first block's wire time " + FW + " ms gives RTO = " + RTO + " ms" : " = RTO, " + RTO + " ms").append("; next RTO ").append(NEXT).append(" ms");
         an.append(".\n\n");
         an.append("Step 3: Acknowledgement delay. t_ack - t_orig = ").append(DA).append(" ms; after the resend ").append(DREC).append(" ms.\n\n");

@@ -23,6 +23,10 @@ public final class RtoFromRtt implements Family {
     private static final String[] ASKS = {"rto", "srtt", "clamp"};
     private static final int[] SIZES = {6, 8, 5, 7};
 
+    private static String an(String w) {
+        return w.matches("(?i)^[aeiou].*") ? "an" : "a";
+    }
+
     @Override
     public String id() {
         return "rto-from-rtt";
@@ -144,9 +148,9 @@ public final class RtoFromRtt implements Family {
         StringBuilder list = new StringBuilder();
         for (int i = 0; i < k; i++) list.append(i == 0 ? "" : ", ").append(D[i]);
         String intro = b.pick(
-                "On a " + board + " controller " + (lossy ? "talking over a lossy serial line" : "during a normal run") + ", the host measured the time from sending each command block to receiving the 5-byte acknowledgement for it.",
-                "A host driving a " + board + " board " + (lossy ? "across a link that drops and corrupts bytes" : "over a healthy link") + " timed how long each command block took to be acknowledged.",
-                "From a trace of a " + board + " machine" + (lossy ? " on a deliberately unreliable link" : "") + ", block-to-acknowledgement round trips were extracted for blocks that were never resent.");
+                "On " + an(board) + " " + board + " controller " + (lossy ? "talking over a lossy serial line" : "during a normal run") + ", the host measured the time from sending each command block to receiving the 5-byte acknowledgement for it.",
+                "A host driving " + an(board) + " " + board + " board " + (lossy ? "across a link that drops and corrupts bytes" : "over a healthy link") + " timed how long each command block took to be acknowledged.",
+                "From a trace of " + an(board) + " " + board + " machine" + (lossy ? " on a deliberately unreliable link" : "") + ", block-to-acknowledgement round trips were extracted for blocks that were never resent.");
         String given = b.pick(
                 " " + k + " consecutive round-trip samples, in ms: " + list + ".",
                 " The next " + k + " samples were (ms) " + list + ".",

@@ -22,6 +22,10 @@ import org.steptrace.trace.TraceRecord;
 public final class ShutdownSequence implements Family {
     private static final String[] ASKS = {"detect-latency", "propagation", "mcu-time"};
 
+    private static String an(String w) {
+        return w.matches("(?i)^[aeiou].*") ? "an" : "a";
+    }
+
     @Override
     public String id() {
         return "shutdown-sequence";
@@ -141,9 +145,9 @@ public final class ShutdownSequence implements Family {
         String firstSide = mcuFirst ? "MCU" : "host";
 
         String intro = b.pick(
-                "On a " + board + " printer, " + what + " at " + TF + " s (host clock).",
-                "A fault-injection run on a " + board + " controller: at t = " + TF + " s, " + what + ".",
-                "During a run of a " + board + " machine, " + what + "; the emulator logged the fault at " + TF + " s.");
+                "On " + an(board) + " " + board + " printer, " + what + " at " + TF + " s (host clock).",
+                "A fault-injection run on " + an(board) + " " + board + " controller: at t = " + TF + " s, " + what + ".",
+                "During a run of " + an(board) + " " + board + " machine, " + what + "; the emulator logged the fault at " + TF + " s.");
         StringBuilder ev = new StringBuilder();
         if (mcuFirst) {
             ev.append(" The MCU shut down at ").append(TM).append(" s with reason \"").append(mcuReason).append("\"")
