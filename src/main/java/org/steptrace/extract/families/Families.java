@@ -3,6 +3,7 @@ package org.steptrace.extract.families;
 import java.util.List;
 import org.steptrace.extract.Family;
 import org.steptrace.extract.families.motion.TrapezoidPhases;
+import org.steptrace.extract.families.motion.ArcChordSpeed;
 import org.steptrace.extract.families.motion.CoreXYMotorMotion;
 import org.steptrace.extract.families.motion.DeltaCarriageHeights;
 import org.steptrace.extract.families.motion.ExtrusionFlow;
@@ -30,6 +31,7 @@ import org.steptrace.extract.families.errors.HostStallExposure;
 import org.steptrace.extract.families.errors.HostStallQueueDrain;
 import org.steptrace.extract.families.errors.LateCommand;
 import org.steptrace.extract.families.errors.LostCommDetection;
+import org.steptrace.extract.families.errors.MoveQueueBudget;
 import org.steptrace.extract.families.errors.RetransmitRecovery;
 import org.steptrace.extract.families.errors.RtoFromRtt;
 import org.steptrace.extract.families.errors.ShutdownSequence;
@@ -53,6 +55,7 @@ public final class Families {
     public static List<Family> all() {
         return List.of(
                 new TrapezoidPhases(),
+                new ArcChordSpeed(),
                 new CoreXYMotorMotion(),
                 new DeltaCarriageHeights(),
                 new ExtrusionFlow(),
@@ -80,6 +83,7 @@ public final class Families {
                 new HostStallQueueDrain(),
                 new LateCommand(),
                 new LostCommDetection(),
+                new MoveQueueBudget(),
                 new RetransmitRecovery(),
                 new RtoFromRtt(),
                 new ShutdownSequence(),
