@@ -146,7 +146,7 @@ class CliTest {
         out.getBuffer().setLength(0);
         assertEquals(0, run("trace", "summarize", trace.toString()), err.toString());
         String text = out.toString();
-        assertTrue(text.startsWith("board avr-cartesian, seed 1, virtual pacing, 16000000 Hz, schema 1"), text);
+        assertTrue(text.startsWith("board avr-cartesian, seed 1, virtual pacing, 16000000 Hz, schema 2"), text);
         assertTrue(text.contains("step_batch"), text);
         assertTrue(text.contains("shutdowns: none"), text);
         Path plots = dir.resolve("plots");
@@ -308,7 +308,7 @@ class CliTest {
 
     @Test
     void benchPrintsOneFigurePerLine() {
-        assertEquals(0, run("bench", "--seconds", "0.05"));
+        assertEquals(0, run("bench", "--seconds", "0.05", "--generate-entries", "20"));
         var lines = out.toString().lines().toList();
         assertTrue(lines.size() >= 5, out.toString());
         for (String line : lines) {
