@@ -63,12 +63,12 @@ public final class ScenarioHarvest {
 
     /**
      * Enough to pick {@code entries} balanced over families: every family seen so far could give its
-     * share, or there are twice as many as needed (families found only in rare scenarios then give
-     * what they have).
+     * share, or there are half as many again as needed (families found only in rare scenarios then
+     * give what they have).
      */
     static boolean enough(Extractor extractor, int entries) {
         int total = extractor.entries().size();
-        if (total >= 2 * entries) return true;
+        if (total >= entries + entries / 2) return true;
         if (total < entries) return false;
         java.util.Map<String, Integer> byFamily = new java.util.HashMap<>();
         for (var e : extractor.entries()) byFamily.merge(e.draft().familyId(), 1, Integer::sum);
