@@ -121,6 +121,19 @@ public final class TraceView {
         return out;
     }
 
+    /**
+     * The host's first reading of {@code heater} (a thermal record with a temperature and a
+     * target): where the heater started, usually ambient. NaN when the trace has none.
+     */
+    public double firstHostReadingC(String heater) {
+        for (TraceRecord r : records) {
+            if (r instanceof TraceRecord.Thermal t && heater.equals(t.heater()) && t.temperatureC() != null && t.targetC() != null) {
+                return t.temperatureC();
+            }
+        }
+        return Double.NaN;
+    }
+
     /** The host's settings (the config record), empty for a trace without one. */
     public Map<String, Object> settings() {
         return settings;

@@ -262,14 +262,7 @@ public final class CoolingTimeConstant implements Family {
     @Override
     public Map<String, Double> recompute(TraceView trace, Finding ref) {
         String heater = ref.label("heater");
-        double amb = Double.NaN;
-        for (TraceView.At<TraceRecord.Thermal> at : trace.all(TraceRecord.Thermal.class)) {
-            TraceRecord.Thermal r = at.record();
-            if (heater.equals(r.heater()) && r.temperatureC() != null && r.targetC() != null) {
-                amb = r.temperatureC();
-                break;
-            }
-        }
+        double amb = trace.firstHostReadingC(heater);
         List<double[]> rows = new ArrayList<>();
         for (TraceView.At<TraceRecord.Thermal> at : trace.within(ref.records(), TraceRecord.Thermal.class)) {
             TraceRecord.Thermal r = at.record();
