@@ -144,7 +144,8 @@ public final class TraceWriter implements TraceSink, Closeable {
     private java.util.List<TraceRecord> takeStaleBatch() {
         if (!lock.tryLock()) return null;
         try {
-            if (batch.isEmpty() || System.nanoTime() - lastHandOverNanos < FLUSH_INTERVAL_MS * 1_000_000) return null;
+            // A batch handed over since the writer's poll is still queued: taking the newer one now would reorder records.
+            if (!queue.isEmpty() || batch.isEmpty() || System.nanoTime() - lastHandOverNanos < FLUSH_INTERVAL_MS * 1_000_000) return null;
             java.util.List<TraceRecord> stale = batch;
             batch = new java.util.ArrayList<>(BATCH_RECORDS);
             lastHandOverNanos = System.nanoTime();
@@ -164,24 +165,37 @@ public final class TraceWriter implements TraceSink, Closeable {
         try {
             if (closed) return;
             closed = true;
-            if (failure == null && !batch.isEmpty()) handOver(System.nanoTime());
         } finally {
             lock.unlock();
         }
-        // The end marker and the join happen without the lock, so a writer trying for it is never stuck.
+        boolean interrupted = false;
         try {
-            while (failure == null && thread.isAlive() && !queue.offer(END, FLUSH_INTERVAL_MS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                // The writer is still draining: wait for room.
-            }
-            thread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
+            lock.lock();
             try {
-                generator.close();
+                if (failure == null && !batch.isEmpty()) handOver(System.nanoTime());
             } finally {
-                out.close();
+                lock.unlock();
             }
+        } catch (RuntimeException e) {
+            if (failure == null) failure = e;
+        }
+        // The end marker and the join happen without the lock, so a writer trying for it is never
+        // stuck; an interrupt does not cut this short, since the streams may close only after the writer ends.
+        while (thread.isAlive()) {
+            try {
+                if (failure != null || queue.offer(END, FLUSH_INTERVAL_MS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    if (failure != null) thread.interrupt();
+                    thread.join();
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        try {
+            generator.close();
+        } finally {
+            out.close();
+            if (interrupted) Thread.currentThread().interrupt();
         }
         if (failure != null) throw new IOException(file + ": cannot write trace: " + failure.getMessage(), failure);
     }

@@ -110,7 +110,12 @@ public final class DatasetWriter {
             if (!dataset) throw new IOException(folder + " exists and is not a steptrace dataset; not replacing it");
             Path old = folder.resolveSibling("." + folder.getFileName() + ".old-" + System.nanoTime());
             Files.move(folder, old);
-            move(tmp, folder);
+            try {
+                move(tmp, folder);
+            } catch (IOException | RuntimeException e) {
+                Files.move(old, folder); // the previous dataset stays where it was
+                throw e;
+            }
             deleteTree(old);
         } else {
             move(tmp, folder);

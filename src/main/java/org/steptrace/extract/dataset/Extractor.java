@@ -133,7 +133,16 @@ public final class Extractor {
                     }
                     continue;
                 }
-                Verification v = verifier.check(family, view, d, d.problem(), assistant);
+                Verification v;
+                try {
+                    v = verifier.check(family, view, d, d.problem(), assistant);
+                } catch (RuntimeException e) {
+                    // A check that cannot even run on this entry rejects the entry, not the run.
+                    synchronized (tally) {
+                        tally.fail(family.id(), "structure", "the checks could not run: " + e);
+                    }
+                    continue;
+                }
                 synchronized (tally) {
                     tally.candidatesByFamily.merge(family.id(), 1L, Long::sum);
                 }

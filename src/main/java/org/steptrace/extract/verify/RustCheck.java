@@ -190,12 +190,13 @@ public final class RustCheck {
     private record Run(boolean ok, String output) {}
 
     private static Run run(Path dir, List<String> command) throws IOException {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        byte[] out;
+        // Output goes to a file, so a process that never ends cannot block the read and the timeout holds.
+        Path log = Files.createTempFile(dir, "out", ".txt");
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            out = p.getInputStream().readAllBytes();
             if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
                 return new Run(false, "timed out after " + TIMEOUT_S + " s");
             }
         } catch (InterruptedException e) {
@@ -203,7 +204,9 @@ public final class RustCheck {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while running rustc", e);
         }
-        return new Run(p.exitValue() == 0, new String(out, StandardCharsets.UTF_8));
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        Files.deleteIfExists(log);
+        return new Run(p.exitValue() == 0, out);
     }
 
     private static void deleteTree(Path dir) throws IOException {
