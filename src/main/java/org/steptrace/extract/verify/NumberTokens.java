@@ -14,7 +14,12 @@ public final class NumberTokens {
     /** A number as written, its value and half a unit in its last printed place. */
     public record Token(String text, int offset, double value, double halfUlp) {}
 
-    private static final Pattern NUMBER = Pattern.compile("(?<![\\w.])\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?(?![\\w])");
+    /**
+     * Digits not glued to a word before them (so "f64", "u32", "x86" are not numbers), read
+     * whole (possessive: "1.5ms" is 1.5, never 1); a unit or type suffix after them ("12.5mm",
+     * "2.0_f64") does not hide the number; a part number ("104GT") is a name, not a number.
+     */
+    private static final Pattern NUMBER = Pattern.compile("(?<![\\w.])\\d++(?:\\.\\d++)?+(?:[eE][-+]?\\d++(?![A-Za-z]))?+(?![A-Z][A-Z0-9])");
 
     private NumberTokens() {}
 

@@ -26,6 +26,8 @@ class VerifyPartsTest {
         assertEquals(5e-8, t.get(1).halfUlp(), 1e-20);
         assertEquals(5e3, t.get(2).halfUlp(), 1e-9);
         assertEquals("at # mm, # s", NumberTokens.masked("at 12.50 mm, 3e-7 s"));
+        // "104GT" is a part name; the "2" after its dash is a number like any other.
+        assertEquals(List.of("1.5", "12.5", "2.0", "2"), NumberTokens.in("1.5ms then 12.5mm and 2.0_f64 on a 104GT-2").stream().map(NumberTokens.Token::text).toList());
     }
 
     @Test
