@@ -23,7 +23,7 @@ import java.util.zip.GZIPInputStream;
  * line before the end is an error naming it. Plain or gzip, whatever the file name says.
  */
 public final class TraceReader implements Closeable {
-    private final ObjectReader json = Json.mapper().readerFor(TraceRecord.class);
+    private final ObjectReader json = Json.RECORD_READER;
     private final BufferedReader in;
     private final String source;
     private final TraceRecord.Header header;

@@ -1,7 +1,5 @@
 package org.steptrace.trace;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -31,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * late gets the header first, then records from then on.
  */
 public final class TraceServer implements TraceSink, Closeable {
-    private final ObjectWriter json = Json.mapper().writerFor(TraceRecord.class);
+    private final RecordJson records = new RecordJson();
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final CountDownLatch firstClient = new CountDownLatch(1);
@@ -76,12 +74,9 @@ public final class TraceServer implements TraceSink, Closeable {
         }
     }
 
-    private String line(TraceRecord r) {
-        try {
-            return json.writeValueAsString(r);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("record does not serialise: " + r, e);
-        }
+    /** Records come from the run's thread; the constructor's header line is written before the server starts. */
+    private synchronized String line(TraceRecord r) {
+        return records.line(r);
     }
 
     public int port() {

@@ -1,13 +1,10 @@
 package org.steptrace.trace;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
@@ -16,21 +13,23 @@ import java.util.zip.GZIPOutputStream;
  * Streams records as JSON Lines, gzip-compressed when the file name ends in ".gz", from a writer
  * thread of its own: the run hands records over a bounded queue (so memory stays bounded and a
  * fast run waits rather than piling up) and goes on while they are turned into JSON. Whole
- * records reach the file at least every {@value #FLUSH_INTERVAL_MS} ms, and at once for
- * shutdowns, faults and stats, so a run that dies leaves a trace readable up to its last
+ * records reach the file within about two flush periods of {@value #FLUSH_INTERVAL_MS} ms, and at
+ * once for shutdowns, faults and stats, so a run that dies leaves a trace readable up to its last
  * flushed record.
  */
 public final class TraceWriter implements TraceSink, Closeable {
     static final long FLUSH_INTERVAL_MS = 20;
-    /** Records go over in batches (one hand-over, one wake-up each), at most this many batches queued. */
-    static final int BATCH_RECORDS = 512;
-    static final int QUEUE_BATCHES = 32;
+    /**
+     * Records go over in batches of this many, at most {@value #QUEUE_BATCHES} queued (a few MB). Large
+     * batches matter: each hand-over wakes the writer, and a wake-up costs the run more than
+     * the records it carries (measured with {@code bench --only trace}).
+     */
+    static final int BATCH_RECORDS = 4096;
+    static final int QUEUE_BATCHES = 8;
     /** Marks the end of the stream on the queue. */
     private static final java.util.List<TraceRecord> END = java.util.List.of();
 
-    private final ObjectWriter json = Json.mapper().writerFor(TraceRecord.class);
     private final RecordJson records = new RecordJson();
-    private final JsonGenerator generator;
     private final OutputStream out;
     private final Path file;
     private final java.util.concurrent.ArrayBlockingQueue<java.util.List<TraceRecord>> queue =
@@ -47,9 +46,6 @@ public final class TraceWriter implements TraceSink, Closeable {
     private TraceWriter(OutputStream out, Path file) throws IOException {
         this.out = out;
         this.file = file;
-        this.generator = json.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-                .disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
-        this.generator.setRootValueSeparator(null);
         this.thread = new Thread(this::drain, "trace-writer " + file.getFileName());
         thread.setDaemon(true);
         thread.start();
@@ -59,7 +55,8 @@ public final class TraceWriter implements TraceSink, Closeable {
     public static TraceWriter create(Path file, TraceRecord.Header header) throws IOException {
         boolean gz = file.getFileName().toString().endsWith(".gz");
         OutputStream raw = Files.newOutputStream(file);
-        OutputStream out = gz ? new FastGzip(raw) : new BufferedOutputStream(raw, 1 << 16);
+        // Buffered in front of gzip too: the deflater then gets large chunks, not one call per record.
+        OutputStream out = new BufferedOutputStream(gz ? new FastGzip(raw) : raw, 1 << 16);
         TraceWriter w = new TraceWriter(out, file);
         w.record(header);
         return w;
@@ -81,8 +78,8 @@ public final class TraceWriter implements TraceSink, Closeable {
                     failure instanceof IOException io ? io : new IOException(failure));
         }
         batch.add(r);
-        long now = System.nanoTime();
-        if (batch.size() >= BATCH_RECORDS || urgent(r) || now - lastHandOverNanos >= FLUSH_INTERVAL_MS * 1_000_000) handOver(now);
+        // A batch that fills slowly is taken by the writer itself once it is a flush period old.
+        if (batch.size() >= BATCH_RECORDS || urgent(r)) handOver(System.nanoTime());
     }
 
     private static boolean urgent(TraceRecord r) {
@@ -114,19 +111,16 @@ public final class TraceWriter implements TraceSink, Closeable {
                 boolean urgent = false;
                 if (rs != null) {
                     for (TraceRecord r : rs) {
-                        recordJson(r);
-                        generator.writeRaw('\n');
+                        records.writeLine(r, out);
                         urgent |= urgent(r);
                     }
                 }
                 long now = System.nanoTime();
                 if (urgent || now - lastFlushNanos >= FLUSH_INTERVAL_MS * 1_000_000) {
-                    generator.flush();
                     out.flush();
                     lastFlushNanos = now;
                 }
             }
-            generator.flush();
         } catch (IOException | RuntimeException e) {
             // Whatever stops the writer is reported to the run, which must not wait on a dead queue.
             failure = e;
@@ -153,10 +147,6 @@ public final class TraceWriter implements TraceSink, Closeable {
         } finally {
             lock.unlock();
         }
-    }
-
-    private void recordJson(TraceRecord r) throws IOException {
-        records.write(generator, r);
     }
 
     @Override
@@ -192,9 +182,8 @@ public final class TraceWriter implements TraceSink, Closeable {
             }
         }
         try {
-            generator.close();
-        } finally {
             out.close();
+        } finally {
             if (interrupted) Thread.currentThread().interrupt();
         }
         if (failure != null) throw new IOException(file + ": cannot write trace: " + failure.getMessage(), failure);

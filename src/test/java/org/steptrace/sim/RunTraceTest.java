@@ -98,6 +98,28 @@ class RunTraceTest {
         }
     }
 
+    @Test
+    void recordsKeepTheirOrderThroughFullBatchesQuietSpellsAndUrgentRecords(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("order.jsonl");
+        int n = 30_000;
+        try (TraceWriter w = TraceWriter.create(file, new TraceRecord.Header("steptrace", "test", TraceRecord.SCHEMA_VERSION, "b", null, 1L,
+                1e6, true, "virtual", null, null))) {
+            for (int i = 0; i < n; i++) {
+                w.record(new TraceRecord.Lateness(i, 1.5));
+                // Quiet spells let the writer take part-filled batches itself; urgent records go over at once.
+                if (i % 7_000 == 6_999) Thread.sleep(3 * 20);
+                if (i % 5_000 == 0) w.record(new TraceRecord.Fault("link-drop", null, i));
+            }
+        }
+        long expected = 0;
+        try (TraceReader in = TraceReader.open(file)) {
+            for (TraceRecord r = in.next(); r != null; r = in.next()) {
+                if (r instanceof TraceRecord.Lateness l) assertEquals(expected++, l.clock());
+            }
+        }
+        assertEquals(n, expected);
+    }
+
     /** A value whose JSON cannot be made. */
     public static final class Unwritable {
         public int getValue() {
