@@ -1,21 +1,21 @@
 package org.steptrace.host.mcu;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 import org.steptrace.protocol.BlockDecoder;
 import org.steptrace.protocol.Bytes;
 import org.steptrace.protocol.DecodeEvent;
-import org.steptrace.protocol.Message;
 import org.steptrace.protocol.MessageBlock;
 import org.steptrace.protocol.MessageParser;
-import org.steptrace.protocol.ProtocolException;
 import org.steptrace.protocol.WireTap;
 import org.steptrace.trace.TraceRecord;
 import org.steptrace.trace.TraceSink;
 
-/** Turns what the host's transport sends and receives into message records, decoded with the session's dictionary. */
+/**
+ * Turns what the host's transport sends and receives into message records, decoded with the
+ * dictionary the session had when the block went by; the decoding itself waits until the record
+ * is written, off the run's thread.
+ */
 final class WireRecorder implements WireTap {
     private final TraceSink sink;
     private final Supplier<MessageParser> parser;
@@ -43,13 +43,8 @@ final class WireRecorder implements WireTap {
     }
 
     private void record(String direction, String kind, double timeS, MessageBlock block) {
-        List<String> messages = new ArrayList<>();
-        try {
-            for (Message m : parser.get().parse(block.payload())) messages.add(m.toString());
-        } catch (ProtocolException e) {
-            messages.add("undecodable: " + e.getMessage());
-        }
         sink.record(new TraceRecord.WireMessage(direction, kind, timeS, block.seq(),
-                block.payload().size() + MessageBlock.HEADER_LENGTH + MessageBlock.TRAILER_LENGTH, messages));
+                block.payload().size() + MessageBlock.HEADER_LENGTH + MessageBlock.TRAILER_LENGTH,
+                new DecodedMessages(parser.get(), block.payload())));
     }
 }
