@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.steptrace.extract.families.Families;
 import org.steptrace.extract.observations.TraceView;
+import org.steptrace.extract.verify.NumberCheck;
 import org.steptrace.extract.verify.NumberTokens;
 import org.steptrace.extract.verify.RustCheck;
 import org.steptrace.extract.verify.StructureCheck;
@@ -81,15 +82,39 @@ class FamilyContractTest {
         String solution = w.assistant().substring(w.assistant().indexOf("</think>"));
         int changed = 0;
         for (Quantity q : w.draft().quantities()) {
-            String bare = q.text().replaceFirst("^-", "");
-            if (Double.parseDouble(bare) == 0 || !NumberTokens.in(solution).stream().anyMatch(t -> t.text().equals(bare))) continue;
-            String other = mutate(bare);
-            String assistant = replaceFirstToken(w.assistant(), bare, other);
+            String text = q.text();
+            if (Double.parseDouble(text) == 0 || NumberTokens.in(solution).stream().noneMatch(t -> t.text().equals(text))) continue;
+            String other = mutate(text, w.draft());
+            String assistant = replaceFirstToken(w.assistant(), text, other);
             Verification v = verifier.check(family, w.trace(), w.draft(), w.problem(), assistant);
-            assertFalse(v.passed(), family.id() + ": changing " + q.name() + " from " + bare + " to " + other + " was not caught");
+            assertFalse(v.passed(), family.id() + ": changing " + q.name() + " from " + text + " to " + other + " was not caught");
             changed++;
         }
         assertTrue(changed > 0, family.id() + " states no number in its solution");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("families")
+    void oneFlippedSignIsRejected(Family family) {
+        Written w = entries(family).get(0);
+        int from = w.assistant().indexOf("</think>");
+        int flipped = 0;
+        for (Quantity q : w.draft().quantities()) {
+            if (Double.parseDouble(q.text()) == 0) continue;
+            NumberTokens.Token t = NumberTokens.in(w.assistant()).stream().filter(x -> x.offset() > from && x.text().equals(q.text()))
+                    .findFirst().orElse(null);
+            if (t == null) continue;
+            String other = t.text().startsWith("-") ? t.text().substring(1) : "-" + t.text();
+            String assistant = w.assistant().substring(0, t.offset()) + other + w.assistant().substring(t.offset() + t.text().length());
+            // Only where the flipped text reads as the flipped number (a minus glued to a word would be a hyphen),
+            // and where no other quantity or constant of the entry has the flipped value (a symmetric pair, say).
+            if (NumberTokens.in(assistant).stream().noneMatch(x -> x.offset() == t.offset() && x.text().equals(other))) continue;
+            if (explainedOtherwise(w.draft(), other)) continue;
+            Verification v = verifier.check(family, w.trace(), w.draft(), w.problem(), assistant);
+            assertFalse(v.passed(), family.id() + ": flipping the sign of " + q.name() + " (" + q.text() + ") was not caught");
+            flipped++;
+        }
+        assertTrue(flipped > 0, family.id() + " states no signed-readable number in its solution");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -107,29 +132,50 @@ class FamilyContractTest {
             int lineStart = testPart.lastIndexOf('\n', t.offset()) + 1;
             int lineEnd = testPart.indexOf('\n', t.offset());
             boolean onAssert = testPart.substring(lineStart, lineEnd < 0 ? testPart.length() : lineEnd).contains("assert");
-            boolean stated = w.draft().quantities().stream().anyMatch(q -> q.text().replaceFirst("^-", "").equals(t.text()));
+            boolean stated = w.draft().quantities().stream().anyMatch(q -> q.text().equals(t.text()));
             if (stated && onAssert && t.value() != 0) {
                 target = t;
                 break;
             }
         }
         assertNotNull(target, family.id() + ": its Rust tests assert none of its stated numbers");
-        String changed = code.substring(0, tests + target.offset()) + mutate(target.text())
+        String changed = code.substring(0, tests + target.offset()) + mutate(target.text(), w.draft())
                 + code.substring(tests + target.offset() + target.text().length());
         RustCheck.Result r = RUST.check(List.of(changed), work).get(0);
         assertFalse(r.ok(), family.id() + ": changing the expected " + target.text() + " still passed");
         assertTrue(r.compiled(), family.id() + ": the changed crate should still compile: " + r.diagnostics());
     }
 
-    /** The number scaled by 1.37 (or shifted, for small integers), printed with the same decimals. */
-    static String mutate(String text) {
+    /**
+     * The number scaled (and shifted, for integers), printed with the same decimals: the first of a
+     * few factors whose result no other quantity or constant of the entry explains, since a change
+     * onto such a value is not wrong by the numbers alone.
+     */
+    static String mutate(String text, Draft draft) {
+        String m = null;
+        for (double factor : new double[] {1.37, 1.53, 1.71, 1.89, 2.13}) {
+            m = scaled(text, factor);
+            if (!explainedOtherwise(draft, m)) return m;
+        }
+        return m;
+    }
+
+    private static String scaled(String text, double factor) {
         double v = Double.parseDouble(text);
         int dot = text.indexOf('.');
         int e = text.toLowerCase().indexOf('e');
-        if (e >= 0) return String.format(java.util.Locale.ROOT, "%." + Math.max(0, e - dot - 1) + "e", v * 1.37).replaceAll("e([+-])0*(\\d)", "e$1$2").replace("e+", "e");
+        if (e >= 0) return String.format(java.util.Locale.ROOT, "%." + Math.max(0, e - dot - 1) + "e", v * factor).replaceAll("e([+-])0*(\\d)", "e$1$2").replace("e+", "e");
         int decimals = dot < 0 ? 0 : text.length() - dot - 1;
-        double m = v * 1.37 + (decimals == 0 ? 3 : 0);
+        double m = v * factor + (decimals == 0 ? 23 : 0); // an integer lands past the small ones any text may use
         return String.format(java.util.Locale.ROOT, "%." + decimals + "f", m);
+    }
+
+    /** Whether the number {@code text} reads as another quantity of the entry at its precision, or as a constant it may use anyway. */
+    private static boolean explainedOtherwise(Draft draft, String text) {
+        double v = Double.parseDouble(text);
+        double half = NumberTokens.halfUlp(text);
+        return draft.quantities().stream().anyMatch(o -> Math.abs(o.value() - v) <= (half + o.relTol() * Math.abs(o.value())) * 1.01)
+                || NumberCheck.knownConstant(v, draft.literals());
     }
 
     static String replaceFirstToken(String text, String token, String by) {

@@ -7,10 +7,11 @@ import java.util.Set;
 import org.steptrace.extract.Quantity;
 
 /**
- * Holds an entry's text to the trace: every stated quantity must be printed in the text and agree
- * with the verifier's own recomputation, and every other number in the text must be one of those
- * recomputed values (at its printed precision) or a known constant. So changing any number in an
- * entry makes it fail.
+ * Holds an entry's text to the trace: every stated quantity must be printed in the text, sign and
+ * all, and agree with the verifier's own recomputation, and every other number in the text must be
+ * one of those recomputed values with its sign (at its printed precision) or a known constant. So
+ * changing any number in an entry, or its sign, makes it fail; a family that states a magnitude
+ * in words ("fell by 3.2") states it as a quantity of its own.
  */
 public final class NumberCheck {
     /** One stated quantity against its recomputation. */
@@ -37,8 +38,7 @@ public final class NumberCheck {
         for (Quantity q : stated) {
             Double r = recomputed.get(q.name());
             double value = parseOrNaN(q.text());
-            String bare = q.text().startsWith("-") ? q.text().substring(1) : q.text();
-            boolean shown = tokens.stream().anyMatch(t -> t.text().equals(bare));
+            boolean shown = tokens.stream().anyMatch(t -> t.text().equals(q.text()));
             if (r == null || !Double.isFinite(r)) {
                 results.add(new Result(q.name(), value, Double.NaN, 0, false));
                 problems.add("quantity " + q.name() + " was not recomputed from the trace");
@@ -51,28 +51,45 @@ public final class NumberCheck {
             else if (!ok) problems.add("quantity " + q.name() + " states " + q.text() + " but the trace gives " + r);
         }
         for (NumberTokens.Token t : tokens) {
-            if (!explained(t, stated, recomputed, literals)) {
+            if (!explained(t, exponent(text, t.offset()), stated, recomputed, literals)) {
                 problems.add("number " + t.text() + " at offset " + t.offset() + " is neither a recomputed quantity nor a known constant");
             }
         }
         return results;
     }
 
-    private static boolean explained(NumberTokens.Token t, List<Quantity> stated, Map<String, Double> recomputed, Set<Double> literals) {
+    /** Whether the number at {@code offset} is a written exponent: "2^-16", "e^{-1}", "10^(-3)". */
+    private static boolean exponent(String text, int offset) {
+        int i = offset - 1;
+        if (i >= 0 && (text.charAt(i) == '{' || text.charAt(i) == '(')) i--;
+        return i >= 0 && text.charAt(i) == '^';
+    }
+
+    private static boolean explained(NumberTokens.Token t, boolean exponent, List<Quantity> stated, Map<String, Double> recomputed,
+                                     Set<Double> literals) {
         double v = t.value();
-        if (v == Math.rint(v) && v <= 20) return true; // step labels, small counts, exponents
-        if (isLiteral(v, COMMON) || isLiteral(v, literals)) return true;
+        if (exponent && v == Math.rint(v) && Math.abs(v) <= 64) return true;
+        if (knownConstant(v, literals)) return true;
         for (Quantity q : stated) {
             Double r = recomputed.get(q.name());
             if (r == null) continue;
-            if (Math.abs(v - Math.abs(r)) <= tolerance(q.relTol(), r, t.halfUlp())) return true;
+            if (Math.abs(v - r) <= tolerance(q.relTol(), r, t.halfUlp())) return true;
         }
         return false;
     }
 
+    /**
+     * Whether any text may use {@code v} unexplained: a small whole number (step labels, small
+     * counts), a common constant or one of the family's {@code literals}. Negative small whole
+     * numbers only as written exponents ("2^-32"), so a flipped sign is still caught.
+     */
+    public static boolean knownConstant(double v, Set<Double> literals) {
+        return v == Math.rint(v) && v >= 0 && v <= 20 || isLiteral(v, COMMON) || isLiteral(v, literals);
+    }
+
     private static boolean isLiteral(double v, Set<Double> set) {
         for (double l : set) {
-            if (Math.abs(v - Math.abs(l)) <= 1e-12 * Math.max(1, Math.abs(l))) return true;
+            if (Math.abs(v - l) <= 1e-12 * Math.max(1, Math.abs(l))) return true;
         }
         return false;
     }

@@ -54,7 +54,7 @@ public final class Verifier {
             Quantity q = draft.quantity(names.get(i));
             Double r = recomputed.get(q.name());
             NumberTokens.Token t = shown.get(i);
-            if (r == null || Math.abs(t.value() - Math.abs(r)) > NumberCheck.tolerance(q.relTol(), r, t.halfUlp())) {
+            if (r == null || Math.abs(t.value() - r) > NumberCheck.tolerance(q.relTol(), r, t.halfUlp())) {
                 problems.add("boxed " + t.text() + " is not " + q.name() + " as recomputed (" + r + ")");
             }
         }

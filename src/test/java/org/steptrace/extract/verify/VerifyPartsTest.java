@@ -31,6 +31,32 @@ class VerifyPartsTest {
     }
 
     @Test
+    void aMinusIsASignOnlyWhereItCannotBeASubtractionOrAHyphen() {
+        assertEquals(List.of("-0.5", "-3", "-2.5", "-1.25e-3", "-7"),
+                NumberTokens.in("x = -0.5 (-3 and y -2.5, -1.25e-3 s\n-7").stream().map(NumberTokens.Token::text).toList());
+        assertEquals(List.of("5", "5", "10", "5"), NumberTokens.in("a-5, 5-10 and a - 5").stream().map(NumberTokens.Token::text).toList());
+        assertEquals(-0.5, NumberTokens.in("v = -0.5").get(0).value());
+        assertEquals(0.05, NumberTokens.in("v = -0.5").get(0).halfUlp(), 1e-15);
+    }
+
+    @Test
+    void aNumberMustHaveTheSignOfItsQuantity() {
+        List<Quantity> q = List.of(new Quantity("drift", -0.0412, "s", "-0.0412", 1e-6));
+        List<String> problems = new ArrayList<>();
+        NumberCheck.check("the drift is -0.0412 s; assert!((d - (-0.0412)).abs() < 1e-9)", q, Map.of("drift", -0.041203), Set.of(), problems);
+        assertEquals(List.of(), problems);
+        NumberCheck.check("the drift is -0.0412 s, i.e. it runs 0.0412 s ahead", q, Map.of("drift", -0.041203), Set.of(), problems);
+        assertEquals(1, problems.size(), "an unsigned 0.0412 is not the quantity -0.0412: " + problems);
+        problems.clear();
+        NumberCheck.check("the drift is 0.0412 s", q, Map.of("drift", -0.041203), Set.of(), problems);
+        assertTrue(problems.stream().anyMatch(p -> p.contains("does not appear")), problems.toString());
+        problems.clear();
+        List<Quantity> positive = List.of(new Quantity("t", 0.0412, "s", "0.0412", 1e-6));
+        NumberCheck.check("it takes 0.0412 s, not -0.0412 s", positive, Map.of("t", 0.041203), Set.of(), problems);
+        assertEquals(1, problems.size(), problems.toString());
+    }
+
+    @Test
     void everyNumberMustBeAQuantityOrAConstant() {
         List<Quantity> q = List.of(new Quantity("t", 0.0412, "s", "0.0412", 1e-6));
         List<String> problems = new ArrayList<>();

@@ -70,13 +70,14 @@ public final class CoreXYMotorMotion implements Family {
     }
 
     private static String num(EntryBuilder b, String name, long v, String unit) {
-        return Math.abs(v) <= 20 ? Long.toString(v) : b.count(name, v, unit);
+        return v >= 0 && v <= 20 ? Long.toString(v) : b.count(name, v, unit);
     }
 
     @Override
     public Draft write(TraceView trace, Finding fi, SplittableRandom rng) {
         EntryBuilder b = new EntryBuilder(this, fi, rng);
         b.literal(45); // the diagonal of a square frame, in degrees
+        b.literal(-2); // the transform's determinant
         double x0 = fi.observed("x0"), y0 = fi.observed("y0"), x1 = fi.observed("x1"), y1 = fi.observed("y1");
         double sa = fi.observed("sa"), sb = fi.observed("sb"), vc = fi.observed("vc");
         double dx = x1 - x0, dy = y1 - y0, len = Math.hypot(dx, dy);

@@ -97,6 +97,7 @@ public final class JunctionCornerSpeed implements Family {
     @Override
     public Draft write(TraceView trace, Finding f, SplittableRandom rng) {
         EntryBuilder b = new EntryBuilder(this, f, rng);
+        b.literal(-1); // the cosine's lower bound
         double scv = f.observed("scv"), a = f.observed("accel"), lp = f.observed("lp"), lc = f.observed("lc"), cos = f.observed("cos");
         double vEnd = f.observed("v_end");
         double theta = Math.toDegrees(Math.acos(Math.max(-1, Math.min(1, cos))));

@@ -82,6 +82,7 @@ public final class PeakStepRate implements Family {
     @Override
     public Draft write(TraceView trace, Finding f, SplittableRandom rng) {
         EntryBuilder b = new EntryBuilder(this, f, rng);
+        b.literal(-8); // a decelerating add in the Rust tests
         double fn = trace.clockHz();
         double gap = f.observed("gap"), dist = f.observed("dist"), vmax = f.observed("vmax");
         double rate = fn / gap;

@@ -96,6 +96,7 @@ public final class CoolingTimeConstant implements Family {
     @Override
     public Draft write(TraceView trace, Finding f, SplittableRandom rng) {
         EntryBuilder b = new EntryBuilder(this, f, rng);
+        b.literal(-1); // tau = -1/slope
         String heater = f.label("heater"), ask = f.label("ask"), cause = f.label("cause"), kin = f.label("kinematics"), what = H2Heat.words(heater);
         List<H2Heat.S> w = H2Heat.host(trace, f.records(), heater);
         double amb = f.observed("ambient"), safe = f.param("safe");
