@@ -79,18 +79,24 @@ public final class Extractor {
         List<Future<List<Entry>>> written = new ArrayList<>();
         for (Path t : traces) written.add(pool.submit(() -> candidates(t)));
         List<Entry> unique = new ArrayList<>();
+        List<Integer> nearIndex = new ArrayList<>();
         for (Future<List<Entry>> f : written) {
             for (Entry e : get(f)) {
                 if (!exact.add(e.sha256())) {
                     tally.exactDuplicates++;
-                } else if (!near.offer(e.problem())) {
+                    continue;
+                }
+                int near = this.near.offer(e.problem());
+                if (near < 0) {
+                    exact.remove(e.sha256());
                     tally.nearDuplicates++;
                 } else {
                     unique.add(e);
+                    nearIndex.add(near);
                 }
             }
         }
-        checkRust(unique);
+        checkRust(unique, nearIndex);
     }
 
     private List<Entry> candidates(Path file) {
@@ -129,7 +135,7 @@ public final class Extractor {
                 } catch (RuntimeException e) {
                     synchronized (tally) {
                         tally.writeFailures++;
-                        tally.fail(family.id(), "write", e.toString());
+                        tally.fail(family.id(), "write", candidateId(family, view, i), e.toString());
                     }
                     continue;
                 }
@@ -139,7 +145,7 @@ public final class Extractor {
                 } catch (RuntimeException e) {
                     // A check that cannot even run on this entry rejects the entry, not the run.
                     synchronized (tally) {
-                        tally.fail(family.id(), "structure", "the checks could not run: " + e);
+                        tally.fail(family.id(), "structure", candidateId(family, view, i), "the checks could not run: " + e);
                     }
                     continue;
                 }
@@ -148,11 +154,11 @@ public final class Extractor {
                 }
                 if (!v.passed()) {
                     synchronized (tally) {
-                        tally.fail(family.id(), kindOf(v.problems().get(0)), v.problems().get(0));
+                        tally.fail(family.id(), kindOf(v.problems().get(0)), candidateId(family, view, i), v.problems().get(0));
                     }
                     continue;
                 }
-                String id = family.id() + "/" + view.id() + "/" + i;
+                String id = candidateId(family, view, i);
                 Entry.Provenance p = new Entry.Provenance(view.id(), view.sha256(), finding.records().fromLine(), finding.records().toLine(),
                         view.header().board(), view.source(), generatorVersion, view.seed());
                 out.add(new Entry(id, d, d.problem(), assistant, v, p, sha256(d.problem() + "\n" + assistant),
@@ -166,7 +172,8 @@ public final class Extractor {
         return out;
     }
 
-    private void checkRust(List<Entry> unique) throws IOException, InterruptedException {
+    /** Keeps the entries whose Rust passes; the others leave the duplicate indexes, so a later twin that passes may come in. */
+    private void checkRust(List<Entry> unique, List<Integer> nearIndex) throws IOException, InterruptedException {
         List<Future<List<RustCheck.Result>>> batches = new ArrayList<>();
         for (int from = 0; from < unique.size(); from += RUST_BATCH) {
             List<String> code = new ArrayList<>();
@@ -176,18 +183,26 @@ public final class Extractor {
         int index = 0;
         for (Future<List<RustCheck.Result>> f : batches) {
             for (RustCheck.Result r : get(f)) {
-                Entry e = unique.get(index++);
+                Entry e = unique.get(index);
+                int near = nearIndex.get(index++);
                 Verification v = e.verification().withRust(r, rust.available());
                 tally.rustChecked += rust.available() ? 1 : 0;
                 if (!v.passed()) {
                     tally.rustFailed++;
-                    tally.fail(e.draft().familyId(), "rust", v.problems().get(v.problems().size() - 1));
+                    tally.fail(e.draft().familyId(), "rust", e.id(), v.problems().get(v.problems().size() - 1));
+                    exact.remove(e.sha256());
+                    this.near.withdraw(near);
                     continue;
                 }
                 tally.accepted++;
                 accepted.add(new Entry(e.id(), e.draft(), e.problem(), e.assistant(), v, e.provenance(), e.sha256(), e.maskedSha256(), null));
             }
         }
+    }
+
+    /** A candidate's id (the accepted entry's id too): family, trace and finding, the same in every run. */
+    private static String candidateId(Family family, TraceView view, int finding) {
+        return family.id() + "/" + view.id() + "/" + finding;
     }
 
     /** The check a failure reason belongs to (its first word, as the verifier phrases them). */

@@ -14,7 +14,8 @@ import org.steptrace.extract.verify.NumberTokens;
  * Near-duplicate detection over numbers-masked problem statements: word 5-gram shingles, a
  * MinHash signature with locality-sensitive banding to find candidates, and the exact Jaccard
  * similarity of the shingle sets to decide (at or above {@link #THRESHOLD} is a near-duplicate).
- * Entries are offered in order; the first of a group is kept.
+ * Entries are offered in order; the first of a group is kept, unless it is withdrawn (it failed
+ * a later check), after which its twins may come in.
  */
 public final class NearDuplicates {
     public static final double THRESHOLD = 0.8;
@@ -26,8 +27,8 @@ public final class NearDuplicates {
     private final Map<String, List<Integer>> buckets = new HashMap<>();
     private final List<Set<Long>> kept = new ArrayList<>();
 
-    /** Adds the problem if it is not a near-duplicate of one already kept; true when added. */
-    public boolean offer(String problem) {
+    /** Adds the problem if it is not a near-duplicate of one kept; its index when added, else -1. */
+    public int offer(String problem) {
         Set<Long> shingles = shingles(problem);
         long[] sig = signature(shingles);
         List<String> keys = new ArrayList<>(BANDS);
@@ -41,12 +42,18 @@ public final class NearDuplicates {
             if (bucket != null) candidates.addAll(bucket);
         }
         for (int c : candidates) {
-            if (jaccard(shingles, kept.get(c)) >= THRESHOLD) return false;
+            Set<Long> other = kept.get(c);
+            if (other != null && jaccard(shingles, other) >= THRESHOLD) return -1;
         }
         int index = kept.size();
         kept.add(shingles);
         for (String key : keys) buckets.computeIfAbsent(key, x -> new ArrayList<>()).add(index);
-        return true;
+        return index;
+    }
+
+    /** Forgets the problem added at {@code index}: it no longer makes others near-duplicates. */
+    public void withdraw(int index) {
+        kept.set(index, null);
     }
 
     /** The word 5-grams of the masked, lower-cased text, hashed. */

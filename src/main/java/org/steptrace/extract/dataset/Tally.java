@@ -19,16 +19,23 @@ public final class Tally {
     final Map<String, Long> candidatesByFamily = new TreeMap<>();
     final Map<String, Long> failuresByFamily = new TreeMap<>();
 
-    /** The first reason seen per check, for the summary (not for stats.json: it may name temporary paths). */
-    final Map<String, String> firstReason = new TreeMap<>();
+    /**
+     * One reason per check for the summary (not for stats.json: it may name temporary paths): the
+     * one of the candidate that sorts first, so that it does not depend on which thread was faster.
+     */
+    private final Map<String, String[]> firstReason = new TreeMap<>();
 
-    void fail(String family, String check, String reason) {
-        firstReason.putIfAbsent(check, family + ": " + reason);
+    /** A failed {@code check} of candidate {@code candidate} (an id that orders candidates the same in every run). */
+    void fail(String family, String check, String candidate, String reason) {
+        String[] kept = firstReason.get(check);
+        if (kept == null || candidate.compareTo(kept[0]) < 0) firstReason.put(check, new String[] {candidate, family + ": " + reason});
         fail(family, check);
     }
 
     public Map<String, String> firstReasons() {
-        return firstReason;
+        Map<String, String> out = new TreeMap<>();
+        firstReason.forEach((check, kept) -> out.put(check, kept[1]));
+        return out;
     }
 
     void fail(String family, String check) {
@@ -57,8 +64,9 @@ public final class Tally {
     }
 
     /** "file: reason" for each trace that could not be read. */
+    /** Why traces could not be read, sorted (they are read in parallel). */
     public java.util.List<String> unreadable() {
-        return unreadable;
+        return unreadable.stream().sorted().toList();
     }
 
     public long traces() {
