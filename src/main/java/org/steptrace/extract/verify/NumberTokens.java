@@ -20,10 +20,10 @@ public final class NumberTokens {
      * "2.0_f64") does not hide the number; a part number ("104GT") is a name, not a number. A
      * minus right before the digits is the number's sign where it cannot be a subtraction or a
      * hyphen: at the start, after a space, an opening bracket or an operator ("= -0.5", "(-3",
-     * "x -2.5"); "a-5", "5-10" and "a - 5" hold the unsigned 5, and "+/-1.0" the magnitude 1.0.
+     * "x -2.5"); "a-5", "5-10" and "a - 5" hold the unsigned 5, "+-1.0" and "+/-1.0" the magnitude 1.0.
      */
     private static final Pattern NUMBER = Pattern.compile(
-            "(?:(?<=^|[\\s(\\[{=,:;*/<>+|&!^%])(?<!\\+/)-)?+(?<![\\w.])\\d++(?:\\.\\d++)?+(?:[eE][-+]?\\d++(?![A-Za-z]))?+(?![A-Z][A-Z0-9])");
+            "(?:(?<=^|[\\s(\\[{=,:;*/<>|&!^%])(?<!\\+/)-)?+(?<![\\w.])\\d++(?:\\.\\d++)?+(?:[eE][-+]?\\d++(?![A-Za-z]))?+(?![A-Z][A-Z0-9])");
 
     private NumberTokens() {}
 

@@ -34,7 +34,8 @@ class VerifyPartsTest {
     void aMinusIsASignOnlyWhereItCannotBeASubtractionOrAHyphen() {
         assertEquals(List.of("-0.5", "-3", "-2.5", "-1.25e-3", "-7"),
                 NumberTokens.in("x = -0.5 (-3 and y -2.5, -1.25e-3 s\n-7").stream().map(NumberTokens.Token::text).toList());
-        assertEquals(List.of("5", "5", "10", "5"), NumberTokens.in("a-5, 5-10 and a - 5").stream().map(NumberTokens.Token::text).toList());
+        assertEquals(List.of("5", "5", "10", "5", "2.0", "1.5"),
+                NumberTokens.in("a-5, 5-10 and a - 5, a band of +-2.0 or +/-1.5").stream().map(NumberTokens.Token::text).toList());
         assertEquals(-0.5, NumberTokens.in("v = -0.5").get(0).value());
         assertEquals(0.05, NumberTokens.in("v = -0.5").get(0).halfUlp(), 1e-15);
     }

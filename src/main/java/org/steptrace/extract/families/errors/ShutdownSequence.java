@@ -94,10 +94,13 @@ public final class ShutdownSequence implements Family {
         return out;
     }
 
-    /** A reason without parenthesised details (they carry numbers the entry does not restate) and without digits. */
+    /**
+     * A reason without parenthesised details (they carry numbers the entry does not restate), without
+     * a quoted wire command (its name is the protocol's, which entries do not use) and without digits.
+     */
     private static String clean(String reason) {
         if (reason == null) return "unknown";
-        return reason.replaceAll("\\s*\\(.*\\)", "").replaceAll("[0-9]", "").strip();
+        return reason.replaceAll("\\s*\\(.*\\)", "").replaceAll("'[^']*'", "a query").replaceAll("[0-9]", "").strip();
     }
 
     private static String faultText(String kind, String heater) {
