@@ -121,13 +121,26 @@ public final class TraceView {
         return out;
     }
 
+    /** The host's readings of {@code heater} within {@code range} (its temperature, target and output), in order. */
+    public List<TraceRecord.Thermal> hostReadings(RecordRange range, String heater) {
+        List<TraceRecord.Thermal> out = new ArrayList<>();
+        for (At<TraceRecord.Thermal> at : within(range, TraceRecord.Thermal.class)) {
+            if (isHostReading(at.record(), heater)) out.add(at.record());
+        }
+        return out;
+    }
+
+    private static boolean isHostReading(TraceRecord.Thermal t, String heater) {
+        return heater.equals(t.heater()) && t.temperatureC() != null && t.targetC() != null && t.duty() != null;
+    }
+
     /**
      * The host's first reading of {@code heater} (a thermal record with a temperature and a
      * target): where the heater started, usually ambient. NaN when the trace has none.
      */
     public double firstHostReadingC(String heater) {
         for (TraceRecord r : records) {
-            if (r instanceof TraceRecord.Thermal t && heater.equals(t.heater()) && t.temperatureC() != null && t.targetC() != null) {
+            if (r instanceof TraceRecord.Thermal t && isHostReading(t, heater)) {
                 return t.temperatureC();
             }
         }

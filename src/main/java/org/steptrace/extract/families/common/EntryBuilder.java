@@ -176,6 +176,14 @@ public final class EntryBuilder {
      * with more integer digits than {@code digits} prints as its whole number (4167, not 4170),
      * since a reader takes trailing zeros of a plain number as exact.
      */
+    /**
+     * A number's text as a Rust f64 literal: whole-looking texts ("120", what {@link #significant}
+     * gives for large values) get the type suffix, which the number check reads past.
+     */
+    public static String rustF64(String text) {
+        return text.contains(".") || text.contains("e") || text.contains("E") ? text : text + "_f64";
+    }
+
     public static String significant(double v, int digits) {
         if (v == 0) return "0";
         double a = Math.abs(v);

@@ -233,8 +233,8 @@ public final class CrcDetection implements Family {
                         assert_eq!(hours_between_misses(0, span, 16), None);
                     }
                 }
-                """.replace("%E", E).replace("%T", T).replace("%PP", PP).replace("%UT", UT).replace("%H", H)
-                .replace("%FH", FH).replace("%UH", UH).replace("%MT", MT);
+                """.replace("%E", E).replace("%T", T).replace("%PP", EntryBuilder.rustF64(PP)).replace("%UT", EntryBuilder.rustF64(UT)).replace("%H", H)
+                .replace("%FH", FH).replace("%UH", EntryBuilder.rustF64(UH)).replace("%MT", MT);
         b.rust("The CRC is the byte-at-a-time form of the reflected CCITT polynomial; the statistics are small pure functions, and a link with no observed damage returns None rather than an infinite time.",
                 code,
                 "Keeping the check width a parameter makes the trade-off explicit: the same functions show what an 8-bit or 32-bit check would buy on this link.");

@@ -203,7 +203,7 @@ public final class CoreXYMotorMotion implements Family {
                     }
                 }
                 """.replace("%X0", X0).replace("%Y0", Y0).replace("%X1", X1).replace("%Y1", Y1).replace("%DA", DA).replace("%DB", DB)
-                        .replace("%SA", SA).replace("%SB", SB).replace("%NA", NA).replace("%NB", NB),
+                        .replace("%SA", EntryBuilder.rustF64(SA)).replace("%SB", EntryBuilder.rustF64(SB)).replace("%NA", NA).replace("%NB", NB),
                 "The From impls make the transform and its inverse explicit and testable: a round trip must return the starting point, which the test checks.");
         b.safety("The transform is invertible (its determinant is -2), so every toolhead position corresponds to exactly one pair of motor positions and no motion is ambiguous. The motor speeds "
                 + VA + " and " + VB + " mm/s stay within the square root of 2 times the toolhead's " + VC + " mm/s, the worst case of any direction.");

@@ -215,7 +215,7 @@ public final class StepIntervalVelocity implements Family {
                         assert_eq!(gl, Ticks::<F>(%GN));
                     }
                 }
-                """.replace("%FQ", FQ).replace("%PAIR", AF).replace("%S", S).replace("%I", I).replace("%A", A).replace("%N", N).replace("%V1", V1)
+                """.replace("%FQ", FQ).replace("%PAIR", AF).replace("%S", EntryBuilder.rustF64(S)).replace("%I", I).replace("%A", A).replace("%N", N).replace("%V1", V1)
                         .replace("%VN", VN).replace("%GN", GN),
                 "The Ticks type is Copy and tiny, so passing it by value costs nothing; the frequency lives only in the type and takes no memory.");
         b.safety("The run is well formed: its last gap " + GN + " ticks is still positive, so the steps stay ordered, and the implied accelerations (" + AF + ", " + AR + " and "

@@ -263,7 +263,7 @@ public final class ClockDrift implements Family {
                     }
                 }
                 """.replace("%TS", ts).replace("%CS", cs).replace("%FN", FN).replace("%FFIT", FFIT)
-                        .replace("%PPM", PPM.startsWith("-") ? "(" + PPM + ")" : PPM).replace("%SE", SE),
+                        .replace("%PPM", PPM.startsWith("-") ? "(" + PPM + ")" : PPM).replace("%SE", EntryBuilder.rustF64(SE)),
                 "Centring on the means inside the function is the numerical point of the exercise: the same algebra on raw clock values would multiply clock values beyond 1e9 by each other and lose the drift entirely in f64.");
         b.safety("The estimate is only used if the fit is well posed: at least three samples and a non-zero time spread (S_tt = " + SXX
                 + " s^2 here). With s = " + RMS + " ticks of scatter, the predicted clock one second past the window is uncertain by roughly " + SE

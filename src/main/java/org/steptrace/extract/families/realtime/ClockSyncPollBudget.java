@@ -240,7 +240,7 @@ public final class ClockSyncPollBudget implements Family {
                     }
                 }
                 """.replace("%K", Integer.toString(K)).replace("%T1", T1).replace("%T0", T0).replace("%QB", QB).replace("%AB", AB).replace("%IV", IV)
-                        .replace("%BAUD", BAUD).replace("%SH", SH).replace("%FL", FL).replace("%FN", FN).replace("%GR", GR),
+                        .replace("%BAUD", BAUD).replace("%SH", SH).replace("%FL", FL).replace("%FN", FN).replace("%GR", EntryBuilder.rustF64(GR)),
                 "Returning Option for the degenerate cases (a single poll, a zero reference) keeps the arithmetic total; nothing here can divide by zero or panic on a short window.");
         b.safety("The polling is safe on both counts. Its load is " + SH + " % of the link, so it cannot starve step traffic; and between polls the estimate's error grows by only "
                 + RG + " ns per interval with the estimated rate, while even the nominal rate would give " + GR

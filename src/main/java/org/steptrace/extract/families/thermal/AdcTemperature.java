@@ -268,7 +268,7 @@ public final class AdcTemperature implements Family {
                     }
                 }
                 """.replace("%CURVE", curveCtor).replace("%PU", PU).replace("%FS", FS).replace("%ADC", ADC).replace("%R", R)
-                .replace("%T", T).replace("%S", S);
+                .replace("%T", T).replace("%S", EntryBuilder.rustF64(S));
         b.rust("The conversion returns a Result: a sum on either rail is an error value, so no caller can turn a broken sensor into a temperature by accident; "
                         + "the newtype keeps ohms from being mixed with raw counts.",
                 code,

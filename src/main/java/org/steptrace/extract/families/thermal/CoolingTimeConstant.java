@@ -265,10 +265,7 @@ public final class CoolingTimeConstant implements Family {
         String heater = ref.label("heater");
         double amb = trace.firstHostReadingC(heater);
         List<double[]> rows = new ArrayList<>();
-        for (TraceView.At<TraceRecord.Thermal> at : trace.within(ref.records(), TraceRecord.Thermal.class)) {
-            TraceRecord.Thermal r = at.record();
-            if (heater.equals(r.heater()) && r.temperatureC() != null && r.targetC() != null) rows.add(new double[] {r.timeS(), r.temperatureC()});
-        }
+        for (TraceRecord.Thermal r : trace.hostReadings(ref.records(), heater)) rows.add(new double[] {r.timeS(), r.temperatureC()});
         int n = rows.size();
         double t0 = rows.get(0)[0], t1 = rows.get(0)[1];
         double[] x = new double[n], y = new double[n];

@@ -211,7 +211,7 @@ public final class DerivativeNoise implements Family {
                         assert_eq!(f.update(%MEAN, %DT), 0.0);
                     }
                 }
-                """.replace("%SIG", SIG).replace("%DT", DT).replace("%RAWP", RAWP).replace("%TS", TS).replace("%SMP", SMP).replace("%NEED", NEED).replace("%GOAL", GOAL).replace("%MEAN", MEAN);
+                """.replace("%SIG", EntryBuilder.rustF64(SIG)).replace("%DT", DT).replace("%RAWP", EntryBuilder.rustF64(RAWP)).replace("%TS", TS).replace("%SMP", EntryBuilder.rustF64(SMP)).replace("%NEED", NEED).replace("%GOAL", GOAL).replace("%MEAN", MEAN);
         b.rust("The filter owns its state (the previous reading and the running derivative), so only one control loop can advance it at a time; the first reading yields no derivative instead of a spike from an invented previous value.",
                 code,
                 "The smoothing formula is the same recursion the controller runs, so the predicted noise and the runtime filter cannot drift apart.");
@@ -236,10 +236,7 @@ public final class DerivativeNoise implements Family {
         String heater = ref.label("heater");
         double ts = trace.setting("heater." + heater + ".smooth_time_s"), goal = ref.param("goal");
         List<double[]> rows = new ArrayList<>();
-        for (TraceView.At<TraceRecord.Thermal> at : trace.within(ref.records(), TraceRecord.Thermal.class)) {
-            TraceRecord.Thermal r = at.record();
-            if (heater.equals(r.heater()) && r.temperatureC() != null && r.targetC() != null) rows.add(new double[] {r.timeS(), r.temperatureC()});
-        }
+        for (TraceRecord.Thermal r : trace.hostReadings(ref.records(), heater)) rows.add(new double[] {r.timeS(), r.temperatureC()});
         int n = rows.size();
         double s1 = 0, s2 = 0;
         for (double[] x : rows) {

@@ -292,12 +292,7 @@ public final class FopdtHeatingFit implements Family {
     public Map<String, Double> recompute(TraceView trace, Finding ref) {
         String heater = ref.label("heater");
         List<double[]> rows = new ArrayList<>();
-        for (TraceView.At<TraceRecord.Thermal> at : trace.within(ref.records(), TraceRecord.Thermal.class)) {
-            TraceRecord.Thermal r = at.record();
-            if (heater.equals(r.heater()) && r.temperatureC() != null && r.targetC() != null && r.duty() != null) {
-                rows.add(new double[] {r.timeS(), r.temperatureC(), r.targetC()});
-            }
-        }
+        for (TraceRecord.Thermal r : trace.hostReadings(ref.records(), heater)) rows.add(new double[] {r.timeS(), r.temperatureC(), r.targetC()});
         int n = rows.size();
         double t0 = rows.get(0)[0], y0 = rows.get(0)[1], target = rows.get(0)[2];
         double[] x = new double[n], y = new double[n];

@@ -226,12 +226,7 @@ public final class HeatupOvershoot implements Family {
         String heater = ref.label("heater");
         double band = ref.param("band");
         List<double[]> rows = new ArrayList<>();
-        for (TraceView.At<TraceRecord.Thermal> at : trace.within(ref.records(), TraceRecord.Thermal.class)) {
-            TraceRecord.Thermal r = at.record();
-            if (heater.equals(r.heater()) && r.temperatureC() != null && r.targetC() != null && r.duty() != null) {
-                rows.add(new double[] {r.timeS(), r.temperatureC(), r.targetC()});
-            }
-        }
+        for (TraceRecord.Thermal r : trace.hostReadings(ref.records(), heater)) rows.add(new double[] {r.timeS(), r.temperatureC(), r.targetC()});
         int n = rows.size();
         double t0 = rows.get(0)[0], y0 = rows.get(0)[1], target = rows.get(0)[2];
         // Settling: walk back from the end of the hold to the first reading outside the band.

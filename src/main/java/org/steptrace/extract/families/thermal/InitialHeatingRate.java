@@ -245,10 +245,7 @@ public final class InitialHeatingRate implements Family {
         String heater = ref.label("heater");
         double amb = trace.firstHostReadingC(heater);
         List<double[]> rows = new ArrayList<>();
-        for (TraceView.At<TraceRecord.Thermal> at : trace.within(ref.records(), TraceRecord.Thermal.class)) {
-            TraceRecord.Thermal r = at.record();
-            if (heater.equals(r.heater()) && r.temperatureC() != null && r.duty() != null) rows.add(new double[] {r.timeS(), r.temperatureC(), r.duty(), r.targetC()});
-        }
+        for (TraceRecord.Thermal r : trace.hostReadings(ref.records(), heater)) rows.add(new double[] {r.timeS(), r.temperatureC(), r.duty(), r.targetC()});
         double t0 = rows.get(0)[0], T0 = rows.get(0)[1], tEnd = rows.get(rows.size() - 1)[0];
         // Own least-squares sums over the fit window.
         double n = 0, st = 0, sy = 0, stt = 0, sty = 0;

@@ -263,8 +263,8 @@ public final class RelayAutotuneGains implements Family {
                         assert_eq!(ultimate(&p, &p, 0.5), Err(TuneError::NoOscillation));
                     }
                 }
-                """.replace("%CRESTS", crestsRs).replace("%TROUGHS", troughsRs).replace("%D", D).replace("%A", A).replace("%KU", KU)
-                .replace("%TU", TU).replace("%KP", KP);
+                """.replace("%CRESTS", crestsRs).replace("%TROUGHS", troughsRs).replace("%D", D).replace("%A", A).replace("%KU", EntryBuilder.rustF64(KU))
+                .replace("%TU", TU).replace("%KP", EntryBuilder.rustF64(KP));
         b.rust("The estimator takes borrowed slices of peaks (the trace keeps ownership of its samples) and returns a Result, so a record with too few extremes or a flat reading is a handled case, not a division by zero.",
                 code,
                 "The two steps are separate functions on purpose: the ultimate point is a property of the plant, the tuning rule is a design choice that can be swapped without re-measuring.");

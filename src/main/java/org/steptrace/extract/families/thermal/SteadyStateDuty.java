@@ -202,7 +202,7 @@ public final class SteadyStateDuty implements Family {
                         assert!(b.duty_for(b.ceiling_c() + 10.0).is_err());
                     }
                 }
-                """.replace("%DM", DM).replace("%TM", TM).replace("%AMB", AMB).replace("%G", G).replace("%CEIL", CEIL).replace("%OTHER", OTHER).replace("%D2", D2);
+                """.replace("%DM", DM).replace("%TM", TM).replace("%AMB", AMB).replace("%G", EntryBuilder.rustF64(G)).replace("%CEIL", CEIL).replace("%OTHER", OTHER).replace("%D2", D2);
         b.rust("A Duty newtype makes an out-of-range duty unrepresentable, and the balance returns Unreachable with the duty it would have needed when a target lies beyond the ceiling, so a planner can report it instead of saturating silently.",
                 code,
                 "The balance is immutable after construction; a controller can share a reference to it for feed-forward without any locking.");
@@ -227,10 +227,7 @@ public final class SteadyStateDuty implements Family {
         String heater = ref.label("heater");
         double amb = trace.firstHostReadingC(heater);
         List<double[]> rows = new ArrayList<>();
-        for (TraceView.At<TraceRecord.Thermal> at : trace.within(ref.records(), TraceRecord.Thermal.class)) {
-            TraceRecord.Thermal r = at.record();
-            if (heater.equals(r.heater()) && r.temperatureC() != null && r.duty() != null) rows.add(new double[] {r.timeS(), r.temperatureC(), r.duty(), r.targetC()});
-        }
+        for (TraceRecord.Thermal r : trace.hostReadings(ref.records(), heater)) rows.add(new double[] {r.timeS(), r.temperatureC(), r.duty(), r.targetC()});
         // Time-weighted means: each duty holds until the next sample; the last one for the mean spacing.
         int n = rows.size();
         double spacing = (rows.get(n - 1)[0] - rows.get(0)[0]) / (n - 1);
