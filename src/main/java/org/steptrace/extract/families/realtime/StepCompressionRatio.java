@@ -124,7 +124,7 @@ public final class StepCompressionRatio implements Family {
         String RT = b.q("ratio", ratio, 2, "");
         String LI = b.count("l_interval", li, "ticks");
         String LC = H5Scenario.count(b, "l_count", lc, "steps");
-        String LA = la < 0 ? "-" + H5Scenario.count(b, "l_add_abs", -la, "ticks") : H5Scenario.count(b, "l_add_abs", la, "ticks");
+        String LA = H5Scenario.count(b, "l_add", la, "ticks"); // signed: a decelerating run's add is negative
         String SPAN = b.count("span", span, "ticks");
         String SPMS = b.q("span_ms", spanMs, 3, "ms");
         String LG = b.count("last_gap", lastGap, "ticks");
@@ -297,7 +297,7 @@ public final class StepCompressionRatio implements Family {
         r.put("ratio", 4.0 * steps / bytes);
         r.put("l_interval", (double) bi);
         r.put("l_count", (double) bc);
-        r.put("l_add_abs", (double) Math.abs(ba));
+        r.put("l_add", (double) ba);
         r.put("span", (double) span);
         r.put("span_ms", span / hz * 1000);
         r.put("last_gap", (double) gap);
