@@ -63,6 +63,14 @@ public final class EntryBuilder {
         return put(name, value, unit, Long.toString(value), 0);
     }
 
+    /**
+     * A whole number: plain text when it is a small count any text may use (0..20, which the number
+     * check accepts as such), else a checked {@link #count}. Negative values are always checked.
+     */
+    public String wholeNumber(String name, long value, String unit) {
+        return value >= 0 && value <= 20 ? Long.toString(value) : count(name, value, unit);
+    }
+
     /** The text of a quantity already recorded. */
     public String text(String name) {
         Quantity q = quantities.get(name);
@@ -172,11 +180,6 @@ public final class EntryBuilder {
     }
 
     /**
-     * Significant digits: plain between 1e-3 and 1e6, otherwise scientific like 1.25e-7. A value
-     * with more integer digits than {@code digits} prints as its whole number (4167, not 4170),
-     * since a reader takes trailing zeros of a plain number as exact.
-     */
-    /**
      * A number's text as a Rust f64 literal: whole-looking texts ("120", what {@link #significant}
      * gives for large values) get the type suffix, which the number check reads past.
      */
@@ -184,6 +187,11 @@ public final class EntryBuilder {
         return text.contains(".") || text.contains("e") || text.contains("E") ? text : text + "_f64";
     }
 
+    /**
+     * Significant digits: plain between 1e-3 and 1e6, otherwise scientific like 1.25e-7. A value
+     * with more integer digits than {@code digits} prints as its whole number (4167, not 4170),
+     * since a reader takes trailing zeros of a plain number as exact.
+     */
     public static String significant(double v, int digits) {
         if (v == 0) return "0";
         double a = Math.abs(v);

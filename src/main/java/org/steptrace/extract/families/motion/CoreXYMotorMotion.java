@@ -69,10 +69,6 @@ public final class CoreXYMotorMotion implements Family {
         return out;
     }
 
-    private static String num(EntryBuilder b, String name, long v, String unit) {
-        return v >= 0 && v <= 20 ? Long.toString(v) : b.count(name, v, unit);
-    }
-
     @Override
     public Draft write(TraceView trace, Finding fi, SplittableRandom rng) {
         EntryBuilder b = new EntryBuilder(this, fi, rng);
@@ -94,8 +90,8 @@ public final class CoreXYMotorMotion implements Family {
         String DX = b.q("dx", dx, 4, "mm"), DY = b.q("dy", dy, 4, "mm"), L = b.q("len", len, 4, "mm");
         String A0 = b.q("a0", a0, 4, "mm"), A1 = b.q("a1", a1, 4, "mm"), B0 = b.q("b0", b0, 4, "mm"), B1 = b.q("b1", b1, 4, "mm");
         String DA = b.q("da", da, 4, "mm"), DB = b.q("db", db, 4, "mm");
-        String PA0 = num(b, "pa0", pa0, "steps"), PA1 = num(b, "pa1", pa1, "steps"), PB0 = num(b, "pb0", pb0, "steps"), PB1 = num(b, "pb1", pb1, "steps");
-        String NA = num(b, "na", na, "steps"), NB = num(b, "nb", nb, "steps");
+        String PA0 = b.wholeNumber("pa0", pa0, "steps"), PA1 = b.wholeNumber("pa1", pa1, "steps"), PB0 = b.wholeNumber("pb0", pb0, "steps"), PB1 = b.wholeNumber("pb1", pb1, "steps");
+        String NA = b.wholeNumber("na", na, "steps"), NB = b.wholeNumber("nb", nb, "steps");
         String VA = b.q("va", va, 3, "mm/s"), VB = b.q("vb", vb, 3, "mm/s");
 
         String what = switch (shape) {

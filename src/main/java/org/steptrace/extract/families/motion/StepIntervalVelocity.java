@@ -66,10 +66,6 @@ public final class StepIntervalVelocity implements Family {
     }
 
     /** A count: a stated quantity when it is large enough to check, plain text when it is a small integer anyone may write. */
-    private static String num(EntryBuilder b, String name, long v, String unit) {
-        return Math.abs(v) <= 20 ? Long.toString(v) : b.count(name, v, unit);
-    }
-
     private static String motor(String stepper, String kin) {
         if (stepper.equals("extruder")) return "extruder motor";
         String axis = stepper.replace("stepper_", "").toUpperCase();
@@ -97,7 +93,7 @@ public final class StepIntervalVelocity implements Family {
         boolean speedingUp = add < 0;
 
         String S = b.sig("step", s, 6, "mm"), FQ = b.count("freq", (long) f, "Hz");
-        String I = b.count("interval", iv, "ticks"), N = num(b, "count", cnt, "steps"), A = num(b, "add", add, "ticks");
+        String I = b.count("interval", iv, "ticks"), N = b.wholeNumber("count", cnt, "steps"), A = b.wholeNumber("add", add, "ticks");
         String G2 = b.count("gap2", gap2, "ticks"), GN = b.count("gap_n", gapN, "ticks");
         String V1 = b.q("v_first", v1, 3, "mm/s"), V2 = b.q("v_second", v2, 3, "mm/s"), VN = b.q("v_last", vN, 3, "mm/s");
         String DT = b.sig("dt12", dt12, 5, "s"), AF = b.q("a_pair", aFd, 1, "mm/s^2");

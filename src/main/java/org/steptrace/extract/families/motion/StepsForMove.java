@@ -93,10 +93,6 @@ public final class StepsForMove implements Family {
         return sum;
     }
 
-    private static String num(EntryBuilder b, String name, long v, String unit) {
-        return Math.abs(v) <= 20 ? Long.toString(v) : b.count(name, v, unit);
-    }
-
     @Override
     public Draft write(TraceView trace, Finding fi, SplittableRandom rng) {
         EntryBuilder b = new EntryBuilder(this, fi, rng);
@@ -115,7 +111,7 @@ public final class StepsForMove implements Family {
         boolean plus = x1 > x0;
 
         String X0 = b.q("start", x0, 4, "mm"), X1 = b.q("end", x1, 4, "mm"), ROT = b.q("rot", rot, 3, "mm");
-        String FULL = num(b, "full", full, "steps/rev"), MIC = num(b, "micro", micro, "");
+        String FULL = b.wholeNumber("full", full, "steps/rev"), MIC = b.wholeNumber("micro", micro, "");
         String PR = b.count("per_rev", perRev, "microsteps/rev");
         String SPM = b.q("spm", spm, 4, "steps/mm"), SD = b.sig("step_mm", stepMm, 5, "mm");
         String D = b.q("delta", Math.abs(x1 - x0), 4, "mm"), ID = b.q("ideal", Math.abs(ideal), 3, "steps");

@@ -107,7 +107,7 @@ public final class ClockDrift implements Family {
         String ask = f.label("ask");
 
         String FN = b.q("f_nominal", fn, 0, "Hz");
-        String N = H5Scenario.count(b, "n", n, "samples");
+        String N = b.wholeNumber("n", n, "samples");
         StringBuilder table = new StringBuilder();
         for (int i = 0; i < n; i++) {
             table.append("- sample ").append(i + 1).append(": t = ").append(b.q("t" + (i + 1), t[i], 10, "s"))

@@ -102,7 +102,7 @@ public final class ClockOffsetPrediction implements Family {
         String kind = f.label("scenario");
 
         String FN = b.q("f_nominal", fn, 0, "Hz");
-        String N = H5Scenario.count(b, "n", n, "samples");
+        String N = b.wholeNumber("n", n, "samples");
         StringBuilder table = new StringBuilder();
         for (int i = 0; i < n; i++) {
             table.append("- t = ").append(b.q("t" + (i + 1), t[i], 10, "s")).append(" s, clock = ")

@@ -22,10 +22,6 @@ final class H5Scenario {
      * A count as text: small ones (which any entry may state freely, so a changed one could not be
      * caught) are written plainly, larger ones are recorded as quantities.
      */
-    static String count(org.steptrace.extract.families.common.EntryBuilder b, String name, long v, String unit) {
-        return v <= 20 && v >= 0 ? Long.toString(v) : b.count(name, v, unit);
-    }
-
     static String board(TraceView t) {
         String b = t.header().board();
         return b == null ? "unknown" : b;

@@ -96,8 +96,8 @@ public final class MessageBatching implements Family {
         String kind = f.label("scenario");
 
         b.literal(59); // the largest payload of a 64-byte block
-        String NB = H5Scenario.count(b, "blocks", (long) blocks, "blocks");
-        String NM = H5Scenario.count(b, "msgs", (long) msgs, "messages");
+        String NB = b.wholeNumber("blocks", (long) blocks, "blocks");
+        String NM = b.wholeNumber("msgs", (long) msgs, "messages");
         String BY = b.count("bytes", (long) bytes, "bytes");
         String TF = b.q("t_first", tFirst, 4, "s");
         String TL = b.q("t_last", tLast, 4, "s");

@@ -138,10 +138,10 @@ public final class SchedulingLeadTime implements Family {
         String TY = b.q("t_sync", tSync, 6, "s");
         String CY = b.count("c_sync", (long) cSync, "ticks");
         String FR = b.q("freq", freq, 3, "Hz");
-        String BY = H5Scenario.count(b, "bytes", (long) bytes, "bytes");
+        String BY = b.wholeNumber("bytes", (long) bytes, "bytes");
         String BD = b.count("baud", (long) baud, "baud");
-        String QS = H5Scenario.count(b, "qsteps", (long) f.observed("qsteps"), "commands");
-        String CNT = H5Scenario.count(b, "count", (long) f.observed("count"), "steps");
+        String QS = b.wholeNumber("qsteps", (long) f.observed("qsteps"), "commands");
+        String CNT = b.wholeNumber("count", (long) f.observed("count"), "steps");
         String DT = b.count("d_ticks", (long) dTicks, "ticks");
         String DS = b.q("d_s", dS, 6, "s");
         String TST = b.q("t_step", tStep, 6, "s");

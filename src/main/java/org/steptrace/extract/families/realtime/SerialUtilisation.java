@@ -94,8 +94,8 @@ public final class SerialUtilisation implements Family {
         String W = b.q("w", w, 1, "s");
         String T0 = b.q("t0", t0, 1, "s");
         String T1 = b.q("t1", t0 + w, 1, "s");
-        String DN = H5Scenario.count(b, "down", (long) down, "bytes");
-        String UP = H5Scenario.count(b, "up", (long) up, "bytes");
+        String DN = b.wholeNumber("down", (long) down, "bytes");
+        String UP = b.wholeNumber("up", (long) up, "bytes");
         String BD = b.count("baud", (long) baud, "baud");
         String CAP = b.q("cap", cap, 0, "bytes/s");
         String RD = b.q("rate_down", rDown, 1, "bytes/s");

@@ -112,10 +112,10 @@ public final class StepCompressionRatio implements Family {
         String ask = f.label("ask");
         String kind = f.label("scenario");
 
-        String NB = H5Scenario.count(b, "nblocks", N, "blocks");
+        String NB = b.wholeNumber("nblocks", N, "blocks");
         String ST = b.count("steps", (long) steps, "steps");
-        String NC = H5Scenario.count(b, "cmds", (long) cmds, "commands");
-        String OT = H5Scenario.count(b, "other", (long) other, "messages");
+        String NC = b.wholeNumber("cmds", (long) cmds, "commands");
+        String OT = b.wholeNumber("other", (long) other, "messages");
         String msgWord = other == 1 ? "message" : "messages";
         String BY = b.count("bytes", (long) bytes, "bytes");
         String BPS = b.q("bytes_per_step", bps, 4, "bytes/step");
@@ -123,8 +123,8 @@ public final class StepCompressionRatio implements Family {
         String RAW = b.count("raw", (long) raw, "bytes");
         String RT = b.q("ratio", ratio, 2, "");
         String LI = b.count("l_interval", li, "ticks");
-        String LC = H5Scenario.count(b, "l_count", lc, "steps");
-        String LA = H5Scenario.count(b, "l_add", la, "ticks"); // signed: a decelerating run's add is negative
+        String LC = b.wholeNumber("l_count", lc, "steps");
+        String LA = b.wholeNumber("l_add", la, "ticks"); // signed: a decelerating run's add is negative
         String SPAN = b.count("span", span, "ticks");
         String SPMS = b.q("span_ms", spanMs, 3, "ms");
         String LG = b.count("last_gap", lastGap, "ticks");
