@@ -13,14 +13,14 @@ import java.util.List;
  * live stream alike. The frequent kinds are written field by field into a reused byte buffer,
  * without reflection and without allocating, since a trace is mostly these and recording must stay
  * cheap; the rare kinds (header, config, stats) go through the {@link Json} mapping. Fractional
- * numbers carry at most {@value #DECIMALS} decimals (a time in seconds resolves 1 ns), which also
+ * numbers of the frequent kinds carry at most {@value #DECIMALS} decimals (a time in seconds resolves 1 ns), which also
  * spares traces the binary noise of shortest round-trip digits (0.00052, not 5.200000000000001E-4).
  * One instance per thread.
  */
 final class RecordJson {
     static final int DECIMALS = 9;
     private static final long SCALE = 1_000_000_000L;
-    /** Above this a number is written in shortest round-trip form (its scaled value would not fit a long). */
+    /** From here on a number is written as Java prints a double: fixed decimals would only add digits it does not have. */
     private static final double FIXED_LIMIT = 1e9;
 
     // Field names as bytes, quoted and with their colon: a record's keys are copied, not encoded.
@@ -332,7 +332,8 @@ final class RecordJson {
             } else {
                 int cp = s.codePointAt(i);
                 if (Character.isSupplementaryCodePoint(cp)) i++;
-                utf8(cp);
+                // A lone surrogate has no UTF-8 form: it becomes the replacement character.
+                utf8(Character.isSurrogate((char) cp) ? 0xFFFD : cp);
             }
         }
         buf[len++] = '"';

@@ -152,12 +152,11 @@ class FamilyContractTest {
      * onto such a value is not wrong by the numbers alone.
      */
     static String mutate(String text, Draft draft) {
-        String m = null;
         for (double factor : new double[] {1.37, 1.53, 1.71, 1.89, 2.13}) {
-            m = scaled(text, factor);
+            String m = scaled(text, factor);
             if (!explainedOtherwise(draft, m)) return m;
         }
-        return m;
+        throw new IllegalStateException("every change of " + text + " lands on a value the entry explains anyway");
     }
 
     private static String scaled(String text, double factor) {
@@ -166,7 +165,8 @@ class FamilyContractTest {
         int e = text.toLowerCase().indexOf('e');
         if (e >= 0) return String.format(java.util.Locale.ROOT, "%." + Math.max(0, e - dot - 1) + "e", v * factor).replaceAll("e([+-])0*(\\d)", "e$1$2").replace("e+", "e");
         int decimals = dot < 0 ? 0 : text.length() - dot - 1;
-        double m = v * factor + (decimals == 0 ? 23 : 0); // an integer lands past the small ones any text may use
+        // An integer moves away from zero past the small ones any text may use.
+        double m = v * factor + (decimals == 0 ? Math.copySign(23, v) : 0);
         return String.format(java.util.Locale.ROOT, "%." + decimals + "f", m);
     }
 

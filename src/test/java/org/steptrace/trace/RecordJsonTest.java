@@ -78,6 +78,8 @@ class RecordJsonTest {
         String line = new RecordJson().line(new TraceRecord.WireMessage("mcu_to_host", "data", 0, 7, 3, List.of(text, "")));
         assertEquals(text, MAPPER.readTree(line).get("messages").get(0).asText());
         assertEquals("", MAPPER.readTree(line).get("messages").get(1).asText());
+        String lone = new RecordJson().line(new TraceRecord.WireMessage("mcu_to_host", "data", 0, 7, 3, List.of("a\uD800b")));
+        assertEquals("a\uFFFDb", MAPPER.readTree(lone).get("messages").get(0).asText(), "a lone surrogate has no UTF-8 form");
     }
 
     @Test

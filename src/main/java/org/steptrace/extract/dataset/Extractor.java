@@ -88,7 +88,6 @@ public final class Extractor {
                 }
                 int near = this.near.offer(e.problem());
                 if (near < 0) {
-                    exact.remove(e.sha256());
                     tally.nearDuplicates++;
                 } else {
                     unique.add(e);
@@ -172,7 +171,11 @@ public final class Extractor {
         return out;
     }
 
-    /** Keeps the entries whose Rust passes; the others leave the duplicate indexes, so a later twin that passes may come in. */
+    /**
+     * Keeps the entries whose Rust passes. A failed one leaves the near-duplicate index, so a twin
+     * with other numbers in a later round may come in; an exact copy would fail the same way and
+     * stays out.
+     */
     private void checkRust(List<Entry> unique, List<Integer> nearIndex) throws IOException, InterruptedException {
         List<Future<List<RustCheck.Result>>> batches = new ArrayList<>();
         for (int from = 0; from < unique.size(); from += RUST_BATCH) {
@@ -190,7 +193,6 @@ public final class Extractor {
                 if (!v.passed()) {
                     tally.rustFailed++;
                     tally.fail(e.draft().familyId(), "rust", e.id(), v.problems().get(v.problems().size() - 1));
-                    exact.remove(e.sha256());
                     this.near.withdraw(near);
                     continue;
                 }

@@ -63,8 +63,7 @@ public final class Tally {
         return failuresByCheck.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    /** "file: reason" for each trace that could not be read. */
-    /** Why traces could not be read, sorted (they are read in parallel). */
+    /** "file: reason" for each trace that could not be read, sorted (they are read in parallel). */
     public java.util.List<String> unreadable() {
         return unreadable.stream().sorted().toList();
     }

@@ -135,8 +135,8 @@ public final class TraceView {
     }
 
     /**
-     * The host's first reading of {@code heater} (a thermal record with a temperature and a
-     * target): where the heater started, usually ambient. NaN when the trace has none.
+     * The host's first reading of {@code heater} (a thermal record with its temperature, target
+     * and output): where the heater started, usually ambient. NaN when the trace has none.
      */
     public double firstHostReadingC(String heater) {
         for (TraceRecord r : records) {
