@@ -13,6 +13,19 @@ final class H2Heat {
 
     private H2Heat() {}
 
+    /**
+     * The first heat-up and hold: the samples from the first with a target set to the last that
+     * still has that same target; empty when no target was ever set.
+     */
+    static List<S> firstHold(List<S> s) {
+        int i0 = 0;
+        while (i0 < s.size() && !(s.get(i0).target() > 0)) i0++;
+        if (i0 == s.size()) return List.of();
+        int i1 = i0;
+        while (i1 + 1 < s.size() && s.get(i1 + 1).target() == s.get(i0).target()) i1++;
+        return s.subList(i0, i1 + 1);
+    }
+
     static List<S> host(TraceView trace, String heater) {
         List<S> out = new ArrayList<>();
         for (TraceView.At<TraceRecord.Thermal> at : trace.all(TraceRecord.Thermal.class)) {

@@ -56,18 +56,8 @@ public final class HeatupOvershoot implements Family {
         try {
             for (String heater : H2Heat.heaters(trace)) {
                 if (!"pid".equals(trace.settingText("heater." + heater + ".control"))) continue;
-                List<H2Heat.S> s = H2Heat.host(trace, heater);
-                int i0 = -1;
-                for (int i = 0; i < s.size(); i++) {
-                    if (s.get(i).target() > 0) {
-                        i0 = i;
-                        break;
-                    }
-                }
-                if (i0 < 0 || s.get(i0).temp() > 40) continue;
-                int i1 = i0;
-                while (i1 + 1 < s.size() && s.get(i1 + 1).target() == s.get(i0).target()) i1++;
-                List<H2Heat.S> hold = s.subList(i0, i1 + 1);
+                List<H2Heat.S> hold = H2Heat.firstHold(H2Heat.host(trace, heater));
+                if (hold.isEmpty() || hold.get(0).temp() > 40) continue;
                 double band = 1.0;
                 Metrics m = metrics(hold, band);
                 if (m == null || m.peak().temp() <= m.start().target() || m.end().t() - m.settled().t() < 10) continue;

@@ -41,17 +41,10 @@ public final class InitialHeatingRate implements Family {
         try {
             for (String heater : H2Heat.heaters(trace)) {
                 if (!"pid".equals(trace.settingText("heater." + heater + ".control"))) continue;
-                List<H2Heat.S> s = H2Heat.host(trace, heater);
-                int i0 = -1;
-                for (int i = 0; i < s.size(); i++) {
-                    if (s.get(i).target() > 0) {
-                        i0 = i;
-                        break;
-                    }
-                }
-                if (i0 < 0 || s.get(i0).temp() > 35 || s.get(0).temp() > 35) continue;
-                int i1 = i0;
-                while (i1 + 1 < s.size() && s.get(i1 + 1).target() == s.get(i0).target()) i1++;
+                List<H2Heat.S> all = H2Heat.host(trace, heater);
+                List<H2Heat.S> s = H2Heat.firstHold(all);
+                if (s.isEmpty() || s.get(0).temp() > 35 || all.get(0).temp() > 35) continue;
+                int i0 = 0, i1 = s.size() - 1;
                 int full = i0;
                 while (full + 1 <= i1 && s.get(full + 1).duty() >= 0.999) full++;
                 double t0 = s.get(i0).t(), tEnd = s.get(i1).t(), target = s.get(i0).target();
@@ -69,7 +62,7 @@ public final class InitialHeatingRate implements Family {
                 labels.put("kind", H2Heat.kind(trace));
                 labels.put("ask", ASKS[Math.floorMod((trace.id() + heater + "r").hashCode(), ASKS.length)]);
                 labels.put("kinematics", H2Heat.kinematics(trace));
-                Map<String, Double> obs = Map.of("ambient", s.get(0).temp(), "full_end_line", (double) s.get(full).line());
+                Map<String, Double> obs = Map.of("ambient", all.get(0).temp(), "full_end_line", (double) s.get(full).line());
                 out.add(new Finding(new RecordRange(s.get(i0).line(), s.get(i1).line()), labels, Map.of(), obs));
             }
         } catch (RuntimeException e) {
