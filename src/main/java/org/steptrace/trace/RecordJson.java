@@ -82,8 +82,8 @@ final class RecordJson {
     private int len;
     private boolean firstField;
 
-    /** The line of {@code r}, without its newline, as UTF-8 bytes in {@link #bytes()} up to {@link #length()}. */
-    RecordJson encode(TraceRecord r) {
+    /** Puts the line of {@code r}, without its newline, as UTF-8 in the buffer's first {@code len} bytes. */
+    private void encode(TraceRecord r) {
         len = 0;
         if (r instanceof TraceRecord.Move m) {
             begin("move");
@@ -158,18 +158,9 @@ final class RecordJson {
             number(LATE_US, l.lateUs());
         } else {
             mapped(r);
-            return this;
+            return;
         }
         put('}');
-        return this;
-    }
-
-    byte[] bytes() {
-        return buf;
-    }
-
-    int length() {
-        return len;
     }
 
     /** Writes {@code r}'s line and its newline to {@code out}. */
